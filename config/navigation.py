@@ -1,0 +1,55 @@
+"""The navigation bar: one list, filtered by role, so a menu shows only what the role may use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from units.models import User
+
+Role = User.Role
+ALL_ROLES = frozenset(Role.values)
+SUPERUSER = "superuser"
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str]
+
+
+MENU: tuple[MenuItem, ...] = (
+    MenuItem(_("Home"), "home", ALL_ROLES | {SUPERUSER}),
+    MenuItem(
+        _("Units"),
+        "units:list",
+        frozenset({Role.UNIT_OFFICER, Role.HQ_STAFF, Role.LEADER, SUPERUSER}),
+    ),
+    MenuItem(_("Administration"), "admin:index", frozenset({SUPERUSER})),
+)
+
+
+def menu_for(user: User) -> list[dict[str, str]]:
+    role = SUPERUSER if user.is_superuser else user.role
+    items = []
+    for item in MENU:
+        if role not in item.roles:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:  # an app that is not wired in this deployment
+            continue
+        items.append({"label": str(item.label), "url": url, "name": item.url_name})
+    return items
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"menu": []}
+    return {"menu": menu_for(user)}

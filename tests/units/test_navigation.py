@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from units.models import User
+
+EXPECTED_MENUS = {
+    User.Role.UNIT_OFFICER: ["Trang chủ", "Đơn vị"],
+    User.Role.COMMUNE_OFFICER: ["Trang chủ"],
+    User.Role.HQ_STAFF: ["Trang chủ", "Đơn vị"],
+    User.Role.LEADER: ["Trang chủ", "Đơn vị"],
+}
+HOME_TITLES = {
+    User.Role.UNIT_OFFICER: "Đơn vị của tôi",
+    User.Role.COMMUNE_OFFICER: "Công an cấp xã",
+    User.Role.HQ_STAFF: "Cơ quan Công an tỉnh",
+    User.Role.LEADER: "Tổng quan cho Ban Giám đốc",
+}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED_MENUS))
+def test_each_role_sees_only_its_own_menu(login, users, role: str) -> None:
+    response = login(users[role]).get(reverse("home"))
+
+    assert [item["label"] for item in response.context["menu"]] == EXPECTED_MENUS[role]
+
+
+@pytest.mark.parametrize("role", list(HOME_TITLES))
+def test_each_role_lands_on_its_own_home_page_showing_unit_and_role(
+    login, users, role: str
+) -> None:
+    user = users[role]
+
+    content = login(user).get(reverse("home")).content.decode()
+
+    assert f'<h1 class="h3 mb-1" data-testid="home-title">{HOME_TITLES[role]}</h1>' in content
+    assert user.unit.code in content
+    assert str(user.get_role_display()) in content
+
+
+def test_superuser_also_gets_the_administration_menu(client, db) -> None:
+    admin = User.objects.create_superuser("quantri", "q@congan.local", "x")
+    client.force_login(admin)
+
+    response = client.get(reverse("home"))
+
+    assert [item["label"] for item in response.context["menu"]] == [
+        "Trang chủ",
+        "Đơn vị",
+        "Quản trị hệ thống",
+    ]

@@ -1,0 +1,117 @@
+"""The organisation tree and the staff accounts that belong to it."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Unit(models.Model):
+    """A police unit. `path` is a materialised path of ids ("/1/7/12/") kept by units.services,
+    so that a unit and all its sub-units are one indexed prefix match."""
+
+    class Kind(models.TextChoices):
+        HQ_DEPARTMENT = "hq_department", _("Headquarters department")
+        MANAGING = "managing", _("Unit managing conscripts")
+        COMMUNE = "commune", _("Commune police")
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, editable=False, default="")
+    province_code = models.PositiveSmallIntegerField(_("province code"), null=True, blank=True)
+    ward_code = models.PositiveIntegerField(
+        _("commune or ward code"),
+        null=True,
+        blank=True,
+        help_text=_("For commune police: the commune or ward from the 2025 list."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["path"]
+        indexes = [
+            models.Index(fields=["path"], name="unit_path_idx"),
+            models.Index(fields=["ward_code"], name="unit_ward_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="commune") | Q(ward_code__isnull=False),
+                name="unit_commune_has_ward",
+                violation_error_message=_("A commune police unit needs its commune or ward."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2 if self.path else 0
+
+    @property
+    def indent(self) -> int:
+        """Indentation step for tree tables, capped so deep trees stay readable."""
+        return min(self.depth, 4)
+
+
+class User(AbstractUser):
+    """A staff account: one unit, one role. Names are one field, as the person writes it."""
+
+    class Role(models.TextChoices):
+        UNIT_OFFICER = "unit_officer", _("Officer of a managing unit")
+        COMMUNE_OFFICER = "commune_officer", _("Commune police officer")
+        HQ_STAFF = "hq_staff", _("Headquarters staff")
+        LEADER = "leader", _("Leadership")
+
+    first_name = None
+    last_name = None
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, blank=True)
+
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_superuser=True) | (Q(unit__isnull=False) & ~Q(role="")),
+                name="user_staff_has_unit_and_role",
+                violation_error_message=_("An account needs a unit and a role."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.get_full_name()
+
+    @property
+    def department_code(self) -> str:
+        """The headquarters department (PX01, PA03, …) an hq_staff account works for."""
+        return self.unit.code if self.unit_id and self.role == self.Role.HQ_STAFF else ""
