@@ -25,6 +25,12 @@ class MenuItem:
 
 MENU: tuple[MenuItem, ...] = (
     MenuItem(_("Home"), "home", ALL_ROLES | {SUPERUSER}),
+    MenuItem(_("Soldiers"), "soldiers:list", ALL_ROLES | {SUPERUSER}),
+    MenuItem(
+        _("Worklist"),
+        "soldiers:worklist",
+        frozenset({Role.UNIT_OFFICER, Role.HQ_STAFF, SUPERUSER}),
+    ),
     MenuItem(
         _("Units"),
         "units:list",

@@ -17,5 +17,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("units/", include("units.urls")),
+    path("soldiers/", include("soldiers.urls")),
+    path("training/", include("training.urls")),
     path("admin/", admin.site.urls),
 ]

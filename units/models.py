@@ -115,3 +115,23 @@ class User(AbstractUser):
     def department_code(self) -> str:
         """The headquarters department (PX01, PA03, …) an hq_staff account works for."""
         return self.unit.code if self.unit_id and self.role == self.Role.HQ_STAFF else ""
+
+
+class Notification(models.Model):
+    """An in-app message to one account; the e-mail copy is sent by the same service."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("content"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.title

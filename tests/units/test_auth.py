@@ -109,6 +109,7 @@ def test_password_reset_sends_a_vietnamese_link_that_works_once(client: Client, 
     message = mail.outbox[0]
     assert message.subject == "Đặt mật khẩu mới"
     assert message.to == [officer.email]
+    assert f"cho tài khoản {officer.username}. Nếu đúng là đồng chí" in message.body
     assert "Nếu không phải đồng chí yêu cầu" in message.body
     link = re.search(r"http://testserver(/accounts/reset/\S+)", message.body).group(1)
     form_page = client.get(link, follow=True)

@@ -1,0 +1,251 @@
+"""The soldier's file: identity, service dates, counselling, and everything that changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from soldiers import citizen_id as cid
+from soldiers.dates import add_months, month_of_service, month_start
+from units.models import Unit
+
+
+class ServiceRule(models.Model):
+    """Service-time facts held as data (DESIGN.md §8): the law may change, a release need not."""
+
+    valid_from = models.DateField(_("valid from"), unique=True)
+    service_months = models.PositiveSmallIntegerField(_("months of service"), default=24)
+    discharge_notice_days = models.PositiveSmallIntegerField(
+        _("discharge notice (days)"), default=30
+    )
+    survey_month = models.PositiveSmallIntegerField(_("survey month"), default=15)
+    registration_month = models.PositiveSmallIntegerField(_("registration month"), default=18)
+    minimum_enlistment_age = models.PositiveSmallIntegerField(
+        _("minimum age at enlistment"), default=18
+    )
+
+    class Meta:
+        verbose_name = _("service rule")
+        verbose_name_plural = _("service rules")
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.valid_from:%d/%m/%Y}: {self.service_months}"
+
+
+class Soldier(models.Model):
+    class Gender(models.TextChoices):
+        MALE = cid.MALE, _("Male")
+        FEMALE = cid.FEMALE, _("Female")
+
+    class Rank(models.TextChoices):
+        PRIVATE_2 = "binh_nhi", _("Private second class")
+        PRIVATE_1 = "binh_nhat", _("Private first class")
+        CORPORAL = "ha_si", _("Corporal")
+        SERGEANT = "trung_si", _("Sergeant")
+        STAFF_SERGEANT = "thuong_si", _("Staff sergeant")
+
+    class Milestone(models.TextChoices):
+        BEFORE_SURVEY = "before_survey", _("Before month 15")
+        SURVEY_DUE = "survey_due", _("Month 15: survey due")
+        REGISTRATION_DUE = "registration_due", _("Month 18: registration due")
+        DISCHARGING = "discharging", _("Discharging within 30 days")
+        DISCHARGED = "discharged", _("Discharged")
+
+    full_name = models.CharField(_("full name"), max_length=150)
+    # Vietnamese order (given name first, then the whole name): kept by soldiers.services.
+    sort_key = models.CharField(max_length=1200, editable=False, default="")
+    date_of_birth = models.DateField(_("date of birth"))
+    gender = models.CharField(
+        _("gender"), max_length=10, choices=Gender.choices, default=Gender.MALE
+    )
+    citizen_id = models.CharField(_("citizen ID"), max_length=12)
+    phone = models.CharField(_("phone number"), max_length=15, blank=True)
+    home_province_code = models.PositiveSmallIntegerField(_("home province"))
+    home_ward_code = models.PositiveIntegerField(_("home commune or ward"))
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="soldiers"
+    )
+    rank = models.CharField(_("rank"), max_length=20, choices=Rank.choices, blank=True)
+    enlistment_date = models.DateField(_("enlistment date"))
+    expected_discharge_date = models.DateField(_("expected discharge date"))
+    actual_discharge_date = models.DateField(_("actual discharge date"), null=True, blank=True)
+    archived = models.BooleanField(_("archived"), default=False)
+    archived_reason = models.CharField(_("reason for archiving"), max_length=300, blank=True)
+    # Optimistic lock: a save must name the version it was read at.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("soldier")
+        verbose_name_plural = _("soldiers")
+        ordering = ["sort_key", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen_id"],
+                name="soldier_citizen_id_unique",
+                violation_error_message=_("Another soldier already has this citizen ID."),
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_discharge_date__gt=models.F("enlistment_date")),
+                name="soldier_discharge_after_enlistment",
+                violation_error_message=_("The discharge date must be after the enlistment date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_discharge_date__isnull=True)
+                | Q(actual_discharge_date__gt=models.F("enlistment_date")),
+                name="soldier_actual_discharge_after_enlistment",
+                violation_error_message=_("The discharge date must be after the enlistment date."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "archived", "sort_key"], name="soldier_unit_sort_idx"),
+            models.Index(fields=["home_ward_code"], name="soldier_home_ward_idx"),
+            models.Index(fields=["enlistment_date"], name="soldier_enlistment_idx"),
+            models.Index(fields=["expected_discharge_date"], name="soldier_expected_dis_idx"),
+            models.Index(fields=["sort_key", "id"], name="soldier_sort_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def masked_citizen_id(self) -> str:
+        return cid.mask(self.citizen_id)
+
+    @property
+    def discharge_date(self) -> dt.date:
+        """The actual discharge date if recorded, else the expected one (DESIGN.md §5)."""
+        return self.actual_discharge_date or self.expected_discharge_date
+
+    def month_of_service(self, on: dt.date | None = None) -> int:
+        return month_of_service(self.enlistment_date, on or timezone.localdate())
+
+    def month_starts(self, month: int) -> dt.date:
+        return month_start(self.enlistment_date, month)
+
+    def milestone(self, on: dt.date | None = None, rule: ServiceRule | None = None) -> str:
+        """Where the soldier stands on a day: the worklist and the filters use the same rule."""
+        on = on or timezone.localdate()
+        rule = rule or ServiceRule(valid_from=on)
+        if self.discharge_date <= on:
+            return self.Milestone.DISCHARGED
+        if (self.discharge_date - on).days <= rule.discharge_notice_days:
+            return self.Milestone.DISCHARGING
+        month = self.month_of_service(on)
+        if month >= rule.registration_month:
+            return self.Milestone.REGISTRATION_DUE
+        if month >= rule.survey_month:
+            return self.Milestone.SURVEY_DUE
+        return self.Milestone.BEFORE_SURVEY
+
+    @staticmethod
+    def default_discharge_date(enlisted: dt.date, service_months: int = 24) -> dt.date:
+        return add_months(enlisted, service_months)
+
+
+class SoldierChange(models.Model):
+    """One entry of a soldier's history: who changed what, when, from what to what."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        UPDATED = "updated", _("Updated")
+        ARCHIVED = "archived", _("Archived")
+        RESTORED = "restored", _("Restored")
+        COUNSELLING = "counselling", _("Counselling recorded")
+        WISH = "wish", _("Career wish recorded")
+        IMPORTED = "imported", _("Imported")
+
+    soldier = models.ForeignKey(Soldier, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    # {field: [before, after]} with values as displayed text.
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["soldier", "-at"], name="soldierchange_soldier_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.soldier_id} {self.action} {self.at:%d/%m/%Y %H:%M}"
+
+
+class CitizenIdView(models.Model):
+    """Every time a full citizen ID was shown, and to whom (Nghị định 356/2025)."""
+
+    soldier = models.ForeignKey(Soldier, on_delete=models.CASCADE, related_name="id_views")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["user", "at"], name="idview_user_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.soldier_id} {self.at:%d/%m/%Y %H:%M}"
+
+
+class Counselling(models.Model):
+    """Information, counselling or career guidance given to a soldier (tuyên truyền, tư vấn)."""
+
+    class Kind(models.TextChoices):
+        INFORMATION = "information", _("Information")
+        CAREER_GUIDANCE = "career_guidance", _("Career guidance")
+        TRAINING_ADVICE = "training_advice", _("Training advice")
+        JOB_ADVICE = "job_advice", _("Job advice")
+        JOB_FAIR = "job_fair", _("Job fair")
+
+    soldier = models.ForeignKey(
+        Soldier, verbose_name=_("soldier"), on_delete=models.PROTECT, related_name="counsellings"
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        on_delete=models.PROTECT,
+        related_name="counsellings_given",
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("counselling")
+        verbose_name_plural = _("counselling")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["soldier", "date"], name="counselling_soldier_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+
+
+class MilestoneNotice(models.Model):
+    """A unit's officers were told that a soldier reached a milestone month: once per soldier
+    and month, whatever happens to the daily task (the unique row is written before sending)."""
+
+    soldier = models.ForeignKey(Soldier, on_delete=models.CASCADE, related_name="milestone_notices")
+    month = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["soldier", "month"], name="milestone_notice_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.soldier_id}: {self.month}"
