@@ -70,7 +70,9 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def journey(browser, live_server) -> Iterator[Journey]:
-    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", accept_downloads=True)
+    context = browser.new_context(
+        locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", accept_downloads=True
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     result = Journey(page=page, base_url=live_server.url)
