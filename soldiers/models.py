@@ -161,6 +161,12 @@ class SoldierChange(models.Model):
         COUNSELLING = "counselling", _("Counselling recorded")
         WISH = "wish", _("Career wish recorded")
         IMPORTED = "imported", _("Imported")
+        REGISTRATION = "registration", _("Training registration")
+        SUPPORT = "support", _("Training support")
+        REFERRAL = "referral", _("Job referral")
+        PLACEMENT = "placement", _("Job placement")
+        LOAN = "loan", _("Loan")
+        JOB_FAIR = "job_fair", _("Job fair attendance")
 
     soldier = models.ForeignKey(Soldier, on_delete=models.CASCADE, related_name="changes")
     at = models.DateTimeField(_("time"), default=timezone.now)

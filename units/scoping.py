@@ -91,3 +91,33 @@ def scope_for(user: User | AnonymousUser) -> Scope:
         case Role.COMMUNE_OFFICER:
             return Scope(ward_code=unit.ward_code, unit_id=unit.pk, can_write=True)
     return NO_SCOPE
+
+
+class Catalogue:
+    """Province-wide lists, each kept by one headquarters department (DESIGN.md §1) and by PX01."""
+
+    INSTITUTIONS = "institutions"
+    EMPLOYERS = "employers"
+    JOB_FAIRS = "job_fairs"
+    BUDGET = "budget"
+
+
+CATALOGUE_KEEPERS: dict[str, frozenset[str]] = {
+    Catalogue.INSTITUTIONS: frozenset({"PA03"}),
+    Catalogue.EMPLOYERS: frozenset({"PA04"}),
+    Catalogue.JOB_FAIRS: frozenset({"PX03"}),
+    Catalogue.BUDGET: frozenset({"PH10"}),
+}
+# PX01 leads the work and "sees and edits everything".
+LEAD_DEPARTMENT = "PX01"
+
+
+def may_keep(user: User | AnonymousUser, catalogue: str) -> bool:
+    """Whether the user may change one of the province-wide lists."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if user.role != Role.HQ_STAFF or user.unit is None:
+        return False
+    return user.unit.code in CATALOGUE_KEEPERS[catalogue] | {LEAD_DEPARTMENT}

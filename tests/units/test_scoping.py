@@ -85,3 +85,42 @@ def test_superuser_sees_everything(tree: Tree, django_user_model) -> None:
     admin = django_user_model.objects.create_superuser("root", "root@congan.local", "x")
 
     assert scope_for(admin).units().count() == 6
+
+
+@pytest.mark.parametrize(
+    ("department", "catalogue", "allowed"),
+    [
+        ("PA03", "institutions", True),
+        ("PA03", "employers", False),
+        ("PA04", "employers", True),
+        ("PA04", "job_fairs", False),
+        ("PX03", "job_fairs", True),
+        ("PH10", "budget", True),
+        ("PH10", "institutions", False),
+        ("PX01", "institutions", True),
+        ("PX01", "employers", True),
+        ("PX01", "job_fairs", True),
+    ],
+)
+def test_each_department_keeps_its_own_list_and_px01_keeps_all(
+    tree: Tree, make_user, department: str, catalogue: str, allowed: bool
+) -> None:
+    from tests.factories import UnitFactory
+    from units.scoping import may_keep
+
+    unit = UnitFactory(code=department, parent=tree.root, kind=Unit.Kind.HQ_DEPARTMENT)
+
+    assert may_keep(make_user(User.Role.HQ_STAFF, unit), catalogue) is allowed
+
+
+@pytest.mark.parametrize(
+    "role", [User.Role.UNIT_OFFICER, User.Role.LEADER, User.Role.COMMUNE_OFFICER]
+)
+def test_no_other_role_keeps_a_province_list(tree: Tree, users, role: str) -> None:
+    from units.scoping import may_keep
+
+    assert [may_keep(users[role], c) for c in ("institutions", "employers", "job_fairs")] == [
+        False,
+        False,
+        False,
+    ]
