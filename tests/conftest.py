@@ -71,7 +71,7 @@ def tree(db: None) -> Tree:
     pk02_d1 = UnitFactory(code="PK02-D1", parent=pk02)
     pk02_d1_t1 = UnitFactory(code="PK02-D1-T1", parent=pk02_d1)
     pc07 = UnitFactory(code="PC07", parent=root)
-    commune = CommuneFactory(code="CAX-01", parent=root, ward_code=4321)
+    commune = CommuneFactory(code="CAX-01", parent=root, ward_code=13291)
     return Tree(root, pk02, pk02_d1, pk02_d1_t1, pc07, commune)
 
 

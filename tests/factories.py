@@ -98,3 +98,56 @@ def _factory_author(unit: Unit) -> User:
             username="factory-hq", unit=unit, role=User.Role.HQ_STAFF, password=TEST_PASSWORD
         )
     return user
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.Institution"
+
+    name = factory.Sequence(lambda n: f"Trường Cao đẳng nghề thử {n}")
+    province_code = HOME_PROVINCE
+    ward_code = HOME_WARD
+    affiliation = "outside"
+    ownership = "public"
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.Course"
+
+    institution = factory.SubFactory(InstitutionFactory)
+    occupation = factory.LazyFunction(
+        lambda: __import__("training.models").models.Occupation.objects.get(code="DCN")
+    )
+    level = "elementary"
+    duration_months = 3
+    tuition_vnd = 6_000_000
+    support_vnd = 6_000_000
+    seats = 30
+    list_year = 2026
+
+
+class EmployerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employers.Employer"
+
+    name = factory.Sequence(lambda n: f"Công ty TNHH Thử {n}")
+    tax_code = factory.Sequence(lambda n: f"{2700000000 + n:010d}")
+    province_code = HOME_PROVINCE
+
+
+class JobOpeningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employers.JobOpening"
+
+    employer = factory.SubFactory(EmployerFactory)
+    occupation = factory.LazyFunction(
+        lambda: __import__("training.models").models.Occupation.objects.get(code="DCN")
+    )
+    title = "Thợ điện"
+    headcount = 5
+    salary_min_vnd = 7_000_000
+    salary_max_vnd = 9_000_000
+    province_code = HOME_PROVINCE
+    open_until = dt.date(2027, 6, 30)
+    list_year = 2026

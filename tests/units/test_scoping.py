@@ -55,10 +55,10 @@ def test_leader_reads_but_does_not_write(tree: Tree, make_user) -> None:
 def test_commune_officer_is_scoped_by_his_home_commune(tree: Tree, make_user) -> None:
     scope = scope_for(make_user(User.Role.COMMUNE_OFFICER, tree.commune))
 
-    assert scope.ward_code == 4321
+    assert scope.ward_code == 13291
     assert codes(scope.units()) == {"CAX-01"}
     assert scope.q(ward_field="home_ward_code") == scope.q(ward_field="home_ward_code")
-    assert str(scope.q(ward_field="home_ward_code")) == "(AND: ('home_ward_code', 4321))"
+    assert str(scope.q(ward_field="home_ward_code")) == "(AND: ('home_ward_code', 13291))"
 
 
 def test_scope_filter_on_a_related_model_uses_the_unit_path(tree: Tree, make_user) -> None:

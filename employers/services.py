@@ -1,0 +1,203 @@
+"""Writes on the demand side: the employers' list (PA04), job fairs (PX03), and each soldier's
+referrals, placements and loans. One use case per function, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from employers.models import Employer, JobFair, JobOpening, Loan, Placement, Referral
+from soldiers.models import Counselling, Soldier, SoldierChange
+from soldiers.outcomes import outcome_history, require_outcome_writer
+from units.models import User
+from units.scoping import Catalogue, may_keep, scope_for
+
+TAX_CODE_RE = re.compile(r"^(\d{10}|\d{13})$")
+
+
+def _require_keeper(user: User, catalogue: str) -> None:
+    if not may_keep(user, catalogue):
+        raise PermissionDenied(_("Your account may not change this list."))
+
+
+def _save(instance: Any, fields: dict[str, Any]) -> Any:
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def employer_save(*, user: User, employer: Employer | None = None, **fields: Any) -> Employer:
+    """Add or change an employer of PA04's list. The tax code is 10 or 13 digits, unique."""
+    _require_keeper(user, Catalogue.EMPLOYERS)
+    fields["tax_code"] = re.sub(r"[\s.\-]", "", fields.get("tax_code") or "")
+    if not TAX_CODE_RE.match(fields["tax_code"]):
+        raise ValidationError({"tax_code": [_("The tax code must be 10 or 13 digits.")]})
+    return _save(employer or Employer(), fields)
+
+
+@transaction.atomic
+def opening_save(*, user: User, opening: JobOpening | None = None, **fields: Any) -> JobOpening:
+    """Add or change a job opening of PA04's list."""
+    _require_keeper(user, Catalogue.EMPLOYERS)
+    return _save(opening or JobOpening(), fields)
+
+
+@transaction.atomic
+def referral_create(*, user: User, soldier: Soldier, opening: JobOpening, on: dt.date) -> Referral:
+    """Introduce a soldier to an opening (the employer later confirms a hire or declines)."""
+    require_outcome_writer(user, soldier)
+    if opening.open_until < on or not (opening.active and opening.approved):
+        raise ValidationError(_("This opening is closed."))
+    try:
+        with transaction.atomic():
+            referral = Referral.objects.create(
+                soldier=soldier, opening=opening, referred_on=on, referred_by=user
+            )
+    except IntegrityError:
+        raise ValidationError(_("He has already been referred to this opening.")) from None
+    outcome_history(
+        soldier=soldier,
+        user=user,
+        action=SoldierChange.Action.REFERRAL,
+        summary=f"{opening.title} – {opening.employer.name}",
+    )
+    return referral
+
+
+@transaction.atomic
+def placement_record(*, user: User, soldier: Soldier, **fields: Any) -> Placement:
+    """Record a job the soldier took. It cannot start before his enlistment."""
+    require_outcome_writer(user, soldier)
+    started_on: dt.date = fields["started_on"]
+    if started_on < soldier.enlistment_date:
+        raise ValidationError(
+            {"started_on": [_("The job cannot start before his enlistment date.")]}
+        )
+    opening: JobOpening | None = fields.get("opening")
+    if opening is not None:
+        fields.setdefault("employer", opening.employer)
+        if fields.get("occupation") is None:
+            fields["occupation"] = opening.occupation
+    placement = _save(Placement(soldier=soldier, recorded_by=user), fields)
+    if opening is not None:
+        Referral.objects.filter(soldier=soldier, opening=opening, status="referred").update(
+            status=Referral.Status.HIRED, decided_on=started_on
+        )
+    outcome_history(
+        soldier=soldier,
+        user=user,
+        action=SoldierChange.Action.PLACEMENT,
+        summary=_placement_summary(placement),
+    )
+    return placement
+
+
+def _placement_summary(placement: Placement) -> str:
+    where = placement.employer.name if placement.employer_id else placement.workplace
+    started = date_format(placement.started_on, "SHORT_DATE_FORMAT")
+    return " – ".join(p for p in (placement.get_kind_display(), where, started) if p)
+
+
+@transaction.atomic
+def loan_record(*, user: User, soldier: Soldier, **fields: Any) -> Loan:
+    """Record a loan application to the social policy bank."""
+    require_outcome_writer(user, soldier)
+    loan = _save(Loan(soldier=soldier, recorded_by=user), fields)
+    outcome_history(
+        soldier=soldier,
+        user=user,
+        action=SoldierChange.Action.LOAN,
+        summary=f"{loan.get_purpose_display()} – {loan.amount_vnd:,} đ".replace(",", "."),
+    )
+    return loan
+
+
+LOAN_NEXT = {
+    Loan.Status.APPLIED: {Loan.Status.APPROVED, Loan.Status.REJECTED},
+    Loan.Status.APPROVED: {Loan.Status.DISBURSED, Loan.Status.REJECTED},
+    Loan.Status.DISBURSED: {Loan.Status.REPAID},
+}
+
+
+@transaction.atomic
+def loan_set_status(*, user: User, loan: Loan, status: str, on: dt.date) -> Loan:
+    """Move a loan forward: applied → approved or rejected → disbursed → repaid."""
+    require_outcome_writer(user, loan.soldier)
+    if status not in LOAN_NEXT.get(loan.status, set()):
+        raise ValidationError(_("This loan cannot move to that status."))
+    before = loan.get_status_display()
+    updated = Loan.objects.filter(pk=loan.pk, status=loan.status).update(
+        status=status, decided_on=on
+    )
+    if not updated:
+        raise ValidationError(_("Someone else changed this loan; reload the page."))
+    loan.refresh_from_db()
+    outcome_history(
+        soldier=loan.soldier,
+        user=user,
+        action=SoldierChange.Action.LOAN,
+        before=before,
+        summary=loan.get_status_display(),
+    )
+    return loan
+
+
+@transaction.atomic
+def job_fair_save(
+    *,
+    user: User,
+    fair: JobFair | None = None,
+    employers: list[Employer] | None = None,
+    **fields: Any,
+) -> JobFair:
+    """Add or change a job fair (PX03's list)."""
+    _require_keeper(user, Catalogue.JOB_FAIRS)
+    fair = _save(fair or JobFair(), fields)
+    if employers is not None:
+        fair.employers.set(employers)
+    return fair
+
+
+@transaction.atomic
+def job_fair_record_attendance(*, user: User, fair: JobFair, soldiers: list[Soldier]) -> int:
+    """Record who attended; each new attendee also gets a counselling of kind "job fair" dated
+    on the fair. Returns how many attendees were new; recording a soldier twice adds nothing."""
+    scope = scope_for(user)
+    if not scope.can_write:
+        raise PermissionDenied(_("Your account may not change this list."))
+    present = set(fair.soldiers.values_list("pk", flat=True))
+    new = [s for s in soldiers if s.pk not in present]
+    for soldier in new:
+        require_outcome_writer(user, soldier)
+        if fair.date < soldier.enlistment_date:
+            raise ValidationError(
+                _("%(name)s enlisted after the fair.") % {"name": soldier.full_name}
+            )
+    fair.soldiers.add(*new)
+    Counselling.objects.bulk_create(
+        Counselling(
+            soldier=s, date=fair.date, kind=Counselling.Kind.JOB_FAIR, officer=user, note=fair.name
+        )
+        for s in new
+    )
+    SoldierChange.objects.bulk_create(
+        SoldierChange(
+            soldier=s,
+            by=user,
+            action=SoldierChange.Action.JOB_FAIR,
+            changes={
+                "job_fair": ["", f"{fair.name} {date_format(fair.date, 'SHORT_DATE_FORMAT')}"]
+            },
+        )
+        for s in new
+    )
+    return len(new)
