@@ -25,11 +25,24 @@ class MenuItem:
 
 MENU: tuple[MenuItem, ...] = (
     MenuItem(_("Home"), "home", ALL_ROLES | {SUPERUSER}),
+    MenuItem(
+        _("Overview"),
+        "reports:dashboard",
+        frozenset({Role.UNIT_OFFICER, Role.HQ_STAFF, Role.LEADER, SUPERUSER}),
+    ),
     MenuItem(_("Soldiers"), "soldiers:list", ALL_ROLES | {SUPERUSER}),
     MenuItem(
         _("Worklist"),
         "soldiers:worklist",
         frozenset({Role.UNIT_OFFICER, Role.HQ_STAFF, SUPERUSER}),
+    ),
+    MenuItem(_("Training"), "training:courses", ALL_ROLES | {SUPERUSER}),
+    MenuItem(_("Jobs"), "employers:openings", ALL_ROLES | {SUPERUSER}),
+    MenuItem(_("Job fairs"), "employers:fairs", ALL_ROLES | {SUPERUSER}),
+    MenuItem(
+        _("Reports"),
+        "reports:submissions",
+        frozenset({Role.UNIT_OFFICER, Role.HQ_STAFF, Role.LEADER, SUPERUSER}),
     ),
     MenuItem(
         _("Units"),

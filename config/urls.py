@@ -19,5 +19,7 @@ urlpatterns = [
     path("units/", include("units.urls")),
     path("soldiers/", include("soldiers.urls")),
     path("training/", include("training.urls")),
+    path("employers/", include("employers.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

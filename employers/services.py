@@ -9,10 +9,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from employers.models import Employer, JobFair, JobOpening, Loan, Placement, Referral
+from soldiers import milestones
 from soldiers.models import Counselling, Soldier, SoldierChange
 from soldiers.outcomes import outcome_history, require_outcome_writer
 from units.models import User
@@ -78,6 +80,8 @@ def placement_record(*, user: User, soldier: Soldier, **fields: Any) -> Placemen
     """Record a job the soldier took. It cannot start before his enlistment."""
     require_outcome_writer(user, soldier)
     started_on: dt.date = fields["started_on"]
+    if started_on > timezone.localdate():
+        raise ValidationError({"started_on": [_("This date is in the future.")]})
     if started_on < soldier.enlistment_date:
         raise ValidationError(
             {"started_on": [_("The job cannot start before his enlistment date.")]}
@@ -98,6 +102,7 @@ def placement_record(*, user: User, soldier: Soldier, **fields: Any) -> Placemen
         action=SoldierChange.Action.PLACEMENT,
         summary=_placement_summary(placement),
     )
+    milestones.refresh([soldier.pk])
     return placement
 
 
@@ -111,6 +116,8 @@ def _placement_summary(placement: Placement) -> str:
 def loan_record(*, user: User, soldier: Soldier, **fields: Any) -> Loan:
     """Record a loan application to the social policy bank."""
     require_outcome_writer(user, soldier)
+    if fields["applied_on"] > timezone.localdate():
+        raise ValidationError({"applied_on": [_("This date is in the future.")]})
     loan = _save(Loan(soldier=soldier, recorded_by=user), fields)
     outcome_history(
         soldier=soldier,
@@ -174,6 +181,8 @@ def job_fair_record_attendance(*, user: User, fair: JobFair, soldiers: list[Sold
     scope = scope_for(user)
     if not scope.can_write:
         raise PermissionDenied(_("Your account may not change this list."))
+    if fair.date > timezone.localdate():
+        raise ValidationError(_("Attendance can be recorded once the fair has taken place."))
     present = set(fair.soldiers.values_list("pk", flat=True))
     new = [s for s in soldiers if s.pk not in present]
     for soldier in new:
@@ -200,4 +209,5 @@ def job_fair_record_attendance(*, user: User, fair: JobFair, soldiers: list[Sold
         )
         for s in new
     )
+    milestones.refresh([s.pk for s in new])
     return len(new)

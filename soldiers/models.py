@@ -79,6 +79,14 @@ class Soldier(models.Model):
     archived_reason = models.CharField(_("reason for archiving"), max_length=300, blank=True)
     # Optimistic lock: a save must name the version it was read at.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Milestones for the province's figures (DESIGN.md §5), kept by soldiers.milestones.refresh in
+    # the same transaction as the record that changes them; `recompute_milestones` checks drift.
+    cohort_year = models.PositiveSmallIntegerField(editable=False, default=0)
+    first_counselling_on = models.DateField(null=True, editable=False)
+    need_training = models.BooleanField(default=False, editable=False)
+    need_training_since = models.DateField(null=True, editable=False)
+    enrolled_on = models.DateField(null=True, editable=False)
+    employed_on = models.DateField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -110,6 +118,21 @@ class Soldier(models.Model):
             models.Index(fields=["enlistment_date"], name="soldier_enlistment_idx"),
             models.Index(fields=["expected_discharge_date"], name="soldier_expected_dis_idx"),
             models.Index(fields=["sort_key", "id"], name="soldier_sort_idx"),
+            # The three figures are one aggregate over this index (no join to the related tables).
+            models.Index(
+                fields=["cohort_year", "unit"],
+                name="soldier_cohort_idx",
+                include=[
+                    "archived",
+                    "first_counselling_on",
+                    "actual_discharge_date",
+                    "expected_discharge_date",
+                    "need_training",
+                    "need_training_since",
+                    "enrolled_on",
+                    "employed_on",
+                ],
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,5 +36,5 @@ def outcome_history(
 ) -> SoldierChange:
     """A history line for an outcome recorded above the soldiers layer."""
     return SoldierChange.objects.create(
-        soldier=soldier, by=user, action=action, changes={str(action): [before, summary]}
+        soldier=soldier, by=user, action=action, changes={str(action): [str(before), str(summary)]}
     )

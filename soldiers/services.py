@@ -4,6 +4,7 @@ history entry (who, when, before, after)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,10 +16,11 @@ from django.utils.translation import gettext as _
 from vietnam_provinces import Province, Ward
 
 from soldiers import citizen_id as cid
-from soldiers.models import CitizenIdView, Counselling, Soldier, SoldierChange
+from soldiers import milestones
+from soldiers.models import CitizenIdView, Counselling, ServiceRule, Soldier, SoldierChange
 from soldiers.selectors import service_rule_on
 from units.models import Unit, User
-from units.scoping import scope_for
+from units.scoping import Scope, scope_for
 from units.vietnamese import name_sort_key
 
 EDITABLE_FIELDS = (
@@ -60,43 +62,97 @@ def _ward_problem(province_code: int | None, ward_code: int | None) -> str | Non
     return None
 
 
-def _validate(user: User, fields: dict[str, Any], instance: Soldier | None) -> None:
-    """Every rule on a soldier's data at once, with Vietnamese messages by field."""
-    errors: dict[str, list[str]] = {}
-    birth, enlisted = fields["date_of_birth"], fields["enlistment_date"]
-    number = fields["citizen_id"]
-    id_problems = cid.problems(number, birth_date=birth, gender=fields["gender"])
-    if id_problems:
-        errors["citizen_id"] = id_problems
-    else:
-        duplicate = Soldier.objects.filter(citizen_id=number).exclude(
-            pk=instance.pk if instance else None
-        )
-        other = duplicate.select_related("unit").first()
-        if other is not None:
-            visible = scope_for(user).everything or scope_for(user).covers_unit(other.unit)
-            errors["citizen_id"] = [
-                _("This citizen ID already belongs to %(name)s (%(unit)s).")
-                % {"name": other.full_name, "unit": other.unit.code}
-                if visible
-                else _("This citizen ID already belongs to a soldier of another unit.")
+# Values without which a soldier's file cannot be saved; the other fields may stay blank.
+REQUIRED_FIELDS = (
+    "full_name",
+    "date_of_birth",
+    "gender",
+    "citizen_id",
+    "home_province_code",
+    "home_ward_code",
+    "unit",
+    "enlistment_date",
+)
+
+
+def soldier_problems(
+    fields: Mapping[str, Any],
+    *,
+    existing: Soldier | None,
+    user: User,
+    rule: ServiceRule | None = None,
+    holders: Mapping[str, Soldier] | None = None,
+) -> dict[str, list[str]]:
+    """Every rule on a soldier's data at once, as Vietnamese messages by field ({} if none).
+
+    `fields` are normalised values by field name; `existing` is the soldier being edited. A rule
+    that needs a missing value is skipped (the value is reported as required). The Excel import
+    checks thousands of rows with these same rules, so it passes what would otherwise cost a query
+    per row: `rule`, the service rule in force on the enlistment date, and `holders`, the soldiers
+    (with their unit) that already hold the citizen IDs being checked.
+    """
+    scope = scope_for(user)
+    errors: dict[str, list[str]] = {
+        name: [_("This field is required.")]
+        for name in REQUIRED_FIELDS
+        if fields.get(name) in (None, "")
+    }
+    birth, enlisted = fields.get("date_of_birth"), fields.get("enlistment_date")
+    unit = fields.get("unit")
+    if unit is not None and not scope.covers_unit(unit):
+        errors["unit"] = [_("This unit is outside your unit and its sub-units.")]
+    number = fields.get("citizen_id")
+    if number:
+        id_problems = cid.problems(number, birth_date=birth, gender=fields.get("gender"))
+        id_problems = id_problems or _citizen_id_taken(number, existing, scope, holders)
+        if id_problems:
+            errors["citizen_id"] = id_problems
+    if birth and enlisted:
+        rule = rule or service_rule_on(enlisted)
+        if _age_on(birth, enlisted) < rule.minimum_enlistment_age:
+            errors["enlistment_date"] = [
+                _("He must be at least %(age)s years old on the enlistment date.")
+                % {"age": rule.minimum_enlistment_age}
             ]
-    rule = service_rule_on(enlisted)
-    if _age_on(birth, enlisted) < rule.minimum_enlistment_age:
-        errors["enlistment_date"] = [
-            _("He must be at least %(age)s years old on the enlistment date.")
-            % {"age": rule.minimum_enlistment_age}
-        ]
     for name in ("expected_discharge_date", "actual_discharge_date"):
-        if fields.get(name) and fields[name] <= enlisted:
+        if enlisted and fields.get(name) and fields[name] <= enlisted:
             errors[name] = [_("The discharge date must be after the enlistment date.")]
-    if birth > timezone.localdate():
+    if birth and birth > timezone.localdate():
         errors["date_of_birth"] = [_("The date of birth is in the future.")]
-    ward_problem = _ward_problem(fields["home_province_code"], fields["home_ward_code"])
+    province, ward = fields.get("home_province_code"), fields.get("home_ward_code")
+    ward_problem = _ward_problem(province, ward) if province and ward else None
     if ward_problem:
         errors["home_ward_code"] = [ward_problem]
-    if errors:
-        raise ValidationError(errors)
+    return errors
+
+
+def _citizen_id_taken(
+    number: str, existing: Soldier | None, scope: Scope, holders: Mapping[str, Soldier] | None
+) -> list[str]:
+    """A citizen ID is unique; the holder is named only to one who may see him."""
+    if holders is None:
+        other = (
+            Soldier.objects.filter(citizen_id=number)
+            .exclude(pk=existing.pk if existing else None)
+            .select_related("unit")
+            .first()
+        )
+    else:
+        other = holders.get(number)
+    if other is None or (existing is not None and other.pk == existing.pk):
+        return []
+    if scope.covers_unit(other.unit):
+        return [
+            _("This citizen ID already belongs to %(name)s (%(unit)s).")
+            % {"name": other.full_name, "unit": other.unit.code}
+        ]
+    return [_("This citizen ID already belongs to a soldier of another unit.")]
+
+
+def _validate(user: User, fields: dict[str, Any], instance: Soldier | None) -> None:
+    problems = soldier_problems(fields, existing=instance, user=user)
+    if problems:
+        raise ValidationError(problems)
 
 
 def _age_on(birth: dt.date, day: dt.date) -> int:
@@ -137,7 +193,8 @@ def _display(soldier_field: str, value: Any) -> str:
     return str(value)
 
 
-def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[str]]:
+def soldier_diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[str]]:
+    """{field: [before, after]} as an officer reads them, for the fields of `after` that changed."""
     return {
         name: [_display(name, before.get(name)), _display(name, after[name])]
         for name in after
@@ -156,11 +213,12 @@ def soldier_create(
     """Add a soldier to a unit in the user's scope. The expected discharge date defaults to the
     enlistment date plus the months of service in force then."""
     data = _normalise(fields)
-    _require_writer(user, data["unit"])
+    _require_writer(user, None)
     _validate(user, data, None)
     soldier = Soldier(**data, sort_key=name_sort_key(data["full_name"]))
     soldier.save()
-    _record(soldier, user, action, _diff({}, data))
+    _record(soldier, user, action, soldier_diff({}, data))
+    milestones.refresh([soldier.pk])
     return soldier
 
 
@@ -178,10 +236,9 @@ def soldier_update(*, user: User, soldier: Soldier, version: int, **fields: Any)
         )
     _require_writer(user, current.unit)
     data = _normalise(fields)
-    _require_writer(user, data["unit"])
     _validate(user, data, current)
     before = {name: getattr(current, name) for name in EDITABLE_FIELDS}
-    changes = _diff(before, data)
+    changes = soldier_diff(before, data)
     if not changes:
         return current
     for name, value in data.items():
@@ -191,6 +248,7 @@ def soldier_update(*, user: User, soldier: Soldier, version: int, **fields: Any)
     current.save()
     current.refresh_from_db(fields=["version"])
     _record(current, user, SoldierChange.Action.UPDATED, changes)
+    milestones.refresh([current.pk])
     return current
 
 
@@ -243,6 +301,7 @@ def counselling_record(
         SoldierChange.Action.COUNSELLING,
         {"counselling": ["", f"{counselling.get_kind_display()} {_display('date', date)}"]},
     )
+    milestones.refresh([soldier.pk])
     return counselling
 
 
@@ -250,3 +309,15 @@ def citizen_id_reveal(*, user: User, soldier: Soldier) -> str:
     """The full citizen ID, for one who may see the soldier; each showing is logged."""
     CitizenIdView.objects.create(soldier=soldier, user=user)
     return soldier.citizen_id
+
+
+def require_writer(user: User, unit: Unit | None) -> None:
+    """For the apps above: refuse a user who may not change the files of `unit`'s soldiers."""
+    _require_writer(user, unit)
+
+
+def history_record(
+    *, soldier: Soldier, user: User | None, action: str, changes: dict | None = None
+) -> None:
+    """For the apps above: add an entry to the soldier's history, in the caller's transaction."""
+    _record(soldier, user, action, changes)

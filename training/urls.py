@@ -1,9 +1,62 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401 (each section below adds its routes)
+from django.urls import path
+
+from training.views import catalogue, registrations, survey
 
 app_name = "training"
 
 urlpatterns: list = [
-    # -- the month-15 survey (training/views.py) --
+    # -- the month-15 survey (training/views/survey.py) --
+    path("soldiers/<int:soldier_pk>/survey/", survey.survey, name="survey"),
+    # -- institutions and courses, PA03's list (training/views/catalogue.py) --
+    path("institutions/", catalogue.institution_list, name="institutions"),
+    path("institutions/new/", catalogue.institution_create, name="institution_create"),
+    path("institutions/<int:pk>/", catalogue.institution_detail, name="institution_detail"),
+    path("institutions/<int:pk>/edit/", catalogue.institution_edit, name="institution_edit"),
+    path("courses/", catalogue.course_list, name="courses"),
+    path("courses/new/", catalogue.course_create, name="course_create"),
+    path("courses/<int:pk>/edit/", catalogue.course_edit, name="course_edit"),
+    path("courses/export.xlsx", catalogue.courses_export, name="courses_export"),
+    # -- registrations, the month-18 list, training support (training/views/registrations.py) --
+    path(
+        "soldiers/<int:soldier_pk>/registrations/new/",
+        registrations.registration_create,
+        name="registration_create",
+    ),
+    path(
+        "registrations/<int:pk>/course/",
+        registrations.registration_course,
+        name="registration_course",
+    ),
+    path(
+        "registrations/<int:pk>/enrol/",
+        registrations.registration_enrol,
+        name="registration_enrol",
+    ),
+    path(
+        "registrations/<int:pk>/complete/",
+        registrations.registration_complete,
+        name="registration_complete",
+    ),
+    path(
+        "registrations/<int:pk>/withdraw/",
+        registrations.registration_withdraw,
+        name="registration_withdraw",
+    ),
+    path("send/", registrations.send, name="send"),
+    path("sent/", registrations.sent_lists, name="sent_lists"),
+    path("sent/<int:pk>.xlsx", registrations.sent_list_xlsx, name="sent_list_xlsx"),
+    path(
+        "soldiers/<int:soldier_pk>/support/card/",
+        registrations.support_card_issue,
+        name="support_card_issue",
+    ),
+    path("support/<int:pk>/settle/", registrations.support_card_settle, name="support_card_settle"),
+    path(
+        "soldiers/<int:soldier_pk>/support/commune/",
+        registrations.support_apply,
+        name="support_apply",
+    ),
+    path("support/<int:pk>/decide/", registrations.support_decide, name="support_decide"),
 ]

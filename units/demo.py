@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from vietnam_provinces import Province, Ward
 
+from units import services
 from units.models import Unit, User
 
 DEMO_PROVINCE_CODENAME = "ninh_binh"
@@ -82,3 +84,61 @@ def resolve_unit(ref: str | None, communes: list[Unit]) -> Unit | None:
     if ref.startswith("commune:"):
         return communes[int(ref.split(":")[1])]
     return Unit.objects.get(code=ref)
+
+
+def _upsert_unit(*, code: str, parent: Unit | None, **fields: object) -> Unit:
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        return services.unit_create(code=code, parent=parent, **fields)
+    changed = parent != unit.parent or any(getattr(unit, k) != v for k, v in fields.items())
+    return services.unit_update(unit=unit, parent=parent, **fields) if changed else unit
+
+
+def seed_units() -> list[Unit]:
+    """The demo tree; returns the commune police units. Changes nothing when already there."""
+    for item in DEMO_UNITS:
+        parent = Unit.objects.get(code=item.parent) if item.parent else None
+        _upsert_unit(code=item.code, name=item.name, kind=item.kind, parent=parent)
+    province = demo_province()
+    root = Unit.objects.get(code=ROOT_CODE)
+    return [
+        _upsert_unit(
+            code=commune_code(ward),
+            name=f"Công an {ward.name}",
+            kind=Unit.Kind.COMMUNE,
+            parent=root,
+            ward_code=int(ward.code),
+            province_code=int(province.code),
+        )
+        for ward in demo_wards()
+    ]
+
+
+def seed_account(account: DemoAccount, unit: Unit | None, *, reset: bool) -> str:
+    """Create or keep one demo account; return its new password, or "" when it is kept."""
+    user = User.objects.filter(username=account.username).first()
+    password = secrets.token_urlsafe(9)
+    email = f"{account.username}@congan.local"
+    if user is None:
+        if account.role:
+            services.account_create(
+                username=account.username,
+                unit=unit,
+                role=account.role,
+                full_name=account.full_name,
+                email=email,
+                password=password,
+            )
+        else:
+            User.objects.create_superuser(
+                username=account.username,
+                email=email,
+                password=password,
+                full_name=account.full_name,
+            )
+        return password
+    if reset:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        return password
+    return ""

@@ -8,4 +8,5 @@ app_name = "units"
 
 urlpatterns = [
     path("", views.unit_list, name="list"),
+    path("notifications/", views.notifications, name="notifications"),
 ]

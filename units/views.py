@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from units import selectors
+from units import selectors, services
 from units.models import User
 from units.scoping import scope_for
 
@@ -33,3 +37,16 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "units/unit_list.html", {"units": selectors.unit_list(user=request.user)}
     )
+
+
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The account's own notifications; a POST marks them all read."""
+    if request.method == "POST":
+        count = services.notifications_mark_read(user=request.user)
+        messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
+        return redirect("units:notifications")
+    page = Paginator(selectors.notification_list(user=request.user), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "units/notifications.html", {"page": page})

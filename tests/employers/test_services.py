@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from employers import services
@@ -10,6 +11,13 @@ from employers.models import Employer, JobFair, Loan, Placement, Referral
 from soldiers.models import Counselling, SoldierChange
 from tests.factories import EmployerFactory, JobOpeningFactory, SoldierFactory, UnitFactory
 from units.models import Unit, User
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock():
+    # Outcomes may not be dated in the future: these cases are told from mid-2027.
+    with time_machine.travel(dt.datetime(2027, 6, 1, 9, tzinfo=dt.UTC), tick=False):
+        yield
 
 
 @pytest.fixture
@@ -165,3 +173,37 @@ def test_job_fair_attendance_records_one_counselling_per_soldier_once(tree, user
     ]
     assert Counselling.objects.count() == 2
     assert SoldierChange.objects.filter(action="job_fair").count() == 2
+
+
+def test_a_loan_cannot_be_dated_in_the_future(tree, users) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.loan_record(
+            user=users[User.Role.UNIT_OFFICER],
+            soldier=SoldierFactory(unit=tree.pk02),
+            purpose="start_up",
+            amount_vnd=10_000_000,
+            bank_branch="NHCSXH Ninh Bình",
+            applied_on=dt.date(2027, 6, 2),
+        )
+
+    assert caught.value.message_dict == {"applied_on": ["Ngày này ở tương lai."]}
+    assert Loan.objects.count() == 0
+
+
+def test_attendance_waits_for_the_fair_to_take_place(tree, px03) -> None:
+    fair = services.job_fair_save(
+        user=px03,
+        kind="job_exchange",
+        name="Phiên giao dịch việc làm tháng 7",
+        date=dt.date(2027, 7, 10),
+        place="Trung tâm dịch vụ việc làm",
+        organiser=Unit.objects.get(code="PX03"),
+    )
+
+    with pytest.raises(ValidationError) as caught:
+        services.job_fair_record_attendance(
+            user=px03, fair=fair, soldiers=[SoldierFactory(unit=tree.pk02)]
+        )
+
+    assert caught.value.messages == ["Chỉ ghi nhận tham gia sau khi ngày hội đã diễn ra."]
+    assert fair.soldiers.count() == 0

@@ -5,11 +5,27 @@ from django.urls import reverse
 
 from units.models import User
 
+WORK = ["Chiến sĩ", "Việc cần làm", "Học nghề", "Việc làm", "Ngày hội việc làm", "Báo cáo"]
 EXPECTED_MENUS = {
-    User.Role.UNIT_OFFICER: ["Trang chủ", "Đơn vị"],
-    User.Role.COMMUNE_OFFICER: ["Trang chủ"],
-    User.Role.HQ_STAFF: ["Trang chủ", "Đơn vị"],
-    User.Role.LEADER: ["Trang chủ", "Đơn vị"],
+    User.Role.UNIT_OFFICER: ["Trang chủ", "Tổng quan", *WORK, "Đơn vị"],
+    User.Role.COMMUNE_OFFICER: [
+        "Trang chủ",
+        "Chiến sĩ",
+        "Học nghề",
+        "Việc làm",
+        "Ngày hội việc làm",
+    ],
+    User.Role.HQ_STAFF: ["Trang chủ", "Tổng quan", *WORK, "Đơn vị"],
+    User.Role.LEADER: [
+        "Trang chủ",
+        "Tổng quan",
+        "Chiến sĩ",
+        "Học nghề",
+        "Việc làm",
+        "Ngày hội việc làm",
+        "Báo cáo",
+        "Đơn vị",
+    ],
 }
 HOME_TITLES = {
     User.Role.UNIT_OFFICER: "Đơn vị của tôi",
@@ -47,6 +63,8 @@ def test_superuser_also_gets_the_administration_menu(client, db) -> None:
 
     assert [item["label"] for item in response.context["menu"]] == [
         "Trang chủ",
+        "Tổng quan",
+        *WORK,
         "Đơn vị",
         "Quản trị hệ thống",
     ]

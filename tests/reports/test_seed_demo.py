@@ -4,10 +4,12 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from soldiers import milestones
+from soldiers.models import Soldier
 from units.models import Unit, User
 
 
-def snapshot() -> tuple[list[tuple], list[tuple]]:
+def snapshot() -> tuple[list[tuple], list[tuple], list[tuple]]:
     units = list(
         Unit.objects.order_by("code").values_list(
             "code", "name", "kind", "parent__code", "path", "ward_code"
@@ -16,7 +18,12 @@ def snapshot() -> tuple[list[tuple], list[tuple]]:
     users = list(
         User.objects.order_by("username").values_list("username", "role", "unit__code", "password")
     )
-    return units, users
+    soldiers = list(
+        Soldier.objects.order_by("citizen_id").values_list(
+            "citizen_id", "version", *milestones.MILESTONE_FIELDS
+        )
+    )
+    return units, users, soldiers
 
 
 def test_seed_demo_twice_gives_the_same_rows(db: None) -> None:
@@ -27,7 +34,9 @@ def test_seed_demo_twice_gives_the_same_rows(db: None) -> None:
     call_command("seed_demo", stdout=StringIO())
 
     assert snapshot() == first
-    units, users = first
+    units, users, soldiers = first
+    assert len(soldiers) == 48
+    assert milestones.drifted() == []
     codes = {u[0] for u in units}
     assert {"PX01", "PX03", "PA03", "PA04", "PH10", "PK02", "PC07", "PC08"} <= codes
     assert sum(1 for u in units if u[2] == "commune") == 5

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from reports.views import dashboards, exports, ledger, submissions
+
+app_name = "reports"
+
+urlpatterns: list = [
+    # -- deadlines and submissions (reports/views/submissions.py) --
+    path("", submissions.submission_list, name="submissions"),
+    path(
+        "<slug:code>/<int:year>/<str:unit>/",
+        submissions.submission_detail,
+        name="submission",
+    ),
+    path(
+        "<slug:code>/<int:year>/<str:unit>/generate/",
+        submissions.submission_generate,
+        name="submission_generate",
+    ),
+    path(
+        "<slug:code>/<int:year>/<str:unit>/submit/",
+        submissions.submission_submit,
+        name="submission_submit",
+    ),
+    path(
+        "<slug:code>/<int:year>/<str:unit>/accept/",
+        submissions.submission_accept,
+        name="submission_accept",
+    ),
+    path(
+        "<slug:code>/<int:year>/<str:unit>/return/",
+        submissions.submission_return,
+        name="submission_return",
+    ),
+    path(
+        "<slug:code>/<int:year>/<str:unit>/file/",
+        submissions.submission_file,
+        name="submission_file",
+    ),
+    # -- dashboards (reports/views/dashboards.py) --
+    path("dashboard/", dashboards.dashboard, name="dashboard"),
+    path("dashboard/soldiers/", dashboards.drilldown, name="drilldown"),
+    # -- Excel summary and the tracking ledger (reports/views/exports.py) --
+    path("summary.xlsx", exports.summary_xlsx, name="summary_xlsx"),
+    path("exports/<int:pk>/", exports.export_job, name="export_job"),
+    # Two segments, not three: "<code>/<year>/<unit>/" above would take a third.
+    path("exports/<int:pk>.xlsx", exports.export_job_file, name="export_job_file"),
+    # -- the tracking ledger, export and import (reports/views/ledger.py) --
+    path("ledger/", ledger.ledger_page, name="ledger"),
+    path("ledger/export/", ledger.ledger_download, name="ledger_export"),
+    path("ledger/preview/", ledger.ledger_preview, name="ledger_preview"),
+    path("ledger/confirm/", ledger.ledger_confirm, name="ledger_confirm"),
+]
