@@ -13,6 +13,8 @@ from units.models import User
 
 Role = User.Role
 ALL_ROLES = frozenset(Role.values)
+# The police's own accounts; partner accounts (institutions, employers) get their own entries.
+POLICE_ROLES = ALL_ROLES - frozenset(User.PARTNER_ROLES)
 SUPERUSER = "superuser"
 
 
@@ -30,15 +32,15 @@ MENU: tuple[MenuItem, ...] = (
         "reports:dashboard",
         frozenset({Role.UNIT_OFFICER, Role.HQ_STAFF, Role.LEADER, SUPERUSER}),
     ),
-    MenuItem(_("Soldiers"), "soldiers:list", ALL_ROLES | {SUPERUSER}),
+    MenuItem(_("Soldiers"), "soldiers:list", POLICE_ROLES | {SUPERUSER}),
     MenuItem(
         _("Worklist"),
         "soldiers:worklist",
         frozenset({Role.UNIT_OFFICER, Role.HQ_STAFF, SUPERUSER}),
     ),
-    MenuItem(_("Training"), "training:courses", ALL_ROLES | {SUPERUSER}),
-    MenuItem(_("Jobs"), "employers:openings", ALL_ROLES | {SUPERUSER}),
-    MenuItem(_("Job fairs"), "employers:fairs", ALL_ROLES | {SUPERUSER}),
+    MenuItem(_("Training"), "training:courses", POLICE_ROLES | {SUPERUSER}),
+    MenuItem(_("Jobs"), "employers:openings", POLICE_ROLES | {SUPERUSER}),
+    MenuItem(_("Job fairs"), "employers:fairs", POLICE_ROLES | {SUPERUSER}),
     MenuItem(
         _("Reports"),
         "reports:submissions",

@@ -76,6 +76,10 @@ class JobOpening(models.Model):
     list_year = models.PositiveSmallIntegerField(_("year of the list"))
     approved = models.BooleanField(_("approved"), default=True)
     active = models.BooleanField(_("active"), default=True)
+    # An opening kept by the employer's own staff waits for PA04's approval.
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("job opening")
@@ -285,3 +289,19 @@ class JobFair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.date:%d/%m/%Y}"
+
+
+class EmployerStaff(models.Model):
+    """Links a partner account (role employer_staff) to the one employer it works for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employer_link"
+    )
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="staff")
+
+    class Meta:
+        verbose_name = _("employer staff")
+        verbose_name_plural = _("employer staff")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.employer}"

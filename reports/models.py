@@ -200,3 +200,26 @@ class ExportJob(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class SheetPrint(models.Model):
+    """Each printed counselling sheet (Phiếu tư vấn): who printed whose, when, in which form."""
+
+    class Form(models.TextChoices):
+        PAGE = "page", _("Printable page")
+        PDF = "pdf", _("PDF")
+        BATCH = "batch", _("Batch PDF for a unit")
+
+    soldier = models.ForeignKey(
+        "soldiers.Soldier", on_delete=models.CASCADE, related_name="sheet_prints"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    form = models.CharField(max_length=10, choices=Form.choices)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["soldier", "-at"], name="sheetprint_soldier_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.soldier_id} {self.form} {self.at:%d/%m/%Y %H:%M}"

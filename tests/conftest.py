@@ -101,3 +101,28 @@ def login(client: Client) -> Callable[[User], Client]:
         return client
 
     return do
+
+
+# Reference rows seeded by data migrations (occupations, base salaries, service rules, deadlines).
+# A transactional test ends by emptying every table, so the next transactional test would find
+# none: this puts them back (each seed is idempotent).
+SEED_MIGRATIONS = (
+    "soldiers.migrations.0002_seed_service_rule",
+    "training.migrations.0002_seed_occupations",
+    "training.migrations.0004_seed_base_salary",
+    "reports.migrations.0002_seed_obligations",
+)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for module in SEED_MIGRATIONS:
+        importlib.import_module(module).seed(apps, None)

@@ -35,7 +35,7 @@ class CareerWish(models.Model):
         UNDECIDED = "undecided", _("Undecided")
 
     class WorkPlace(models.TextChoices):
-        HOME_PROVINCE = "home_province", _("Home province")
+        HOME_PROVINCE = "home_province", _("In his home province")
         ELSEWHERE = "elsewhere", _("Elsewhere in Viet Nam")
         ABROAD = "abroad", _("Abroad")
 
@@ -192,6 +192,10 @@ class Course(models.Model):
     list_year = models.PositiveSmallIntegerField(_("year of the list"))
     approved = models.BooleanField(_("approved"), default=True)
     active = models.BooleanField(_("active"), default=True)
+    # A course proposed by an institution's staff waits for PA03's approval.
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("course")
@@ -408,3 +412,19 @@ class TrainingSupport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.soldier_id} {self.regime}"
+
+
+class InstitutionStaff(models.Model):
+    """Links a partner account (role institution_staff) to the one institution it works for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="institution_link"
+    )
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="staff")
+
+    class Meta:
+        verbose_name = _("institution staff")
+        verbose_name_plural = _("institution staff")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.institution}"

@@ -75,6 +75,12 @@ class User(AbstractUser):
         COMMUNE_OFFICER = "commune_officer", _("Commune police officer")
         HQ_STAFF = "hq_staff", _("Headquarters staff")
         LEADER = "leader", _("Leadership")
+        INSTITUTION_STAFF = "institution_staff", _("Staff of a training institution")
+        EMPLOYER_STAFF = "employer_staff", _("Staff of an employer")
+
+    # Partner accounts belong to an institution or an employer (linked in training/ and
+    # employers/), not to a police unit.
+    PARTNER_ROLES = (Role.INSTITUTION_STAFF, Role.EMPLOYER_STAFF)
 
     first_name = None
     last_name = None
@@ -96,7 +102,9 @@ class User(AbstractUser):
         verbose_name_plural = _("accounts")
         constraints = [
             models.CheckConstraint(
-                condition=Q(is_superuser=True) | (Q(unit__isnull=False) & ~Q(role="")),
+                condition=Q(is_superuser=True)
+                | (Q(unit__isnull=False) & ~Q(role=""))
+                | Q(unit__isnull=True, role__in=["institution_staff", "employer_staff"]),
                 name="user_staff_has_unit_and_role",
                 violation_error_message=_("An account needs a unit and a role."),
             ),
@@ -138,3 +146,76 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Invitation(models.Model):
+    """A one-time link, valid for a limited time, with which a new account sets its password.
+    Only a hash of the token is stored: the link itself exists only in the e-mail."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%d/%m/%Y}"
+
+
+class AuditEvent(models.Model):
+    """One security event, appended and never changed (Nghị định 356/2025; OWASP ASVS V7).
+
+    The database itself refuses UPDATE and DELETE on this table (a trigger, see the migration), so
+    no one, superusers included, can rewrite the record through the application or the admin.
+    The subject is named by type and id rather than a foreign key: units/ sits below the apps
+    whose records it logs (DESIGN.md §6), and nothing logged is ever deleted."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Sign-in")
+        LOGIN_FAILED = "login_failed", _("Failed sign-in")
+        LOCKOUT = "lockout", _("Account locked out")
+        LOGOUT = "logout", _("Sign-out")
+        CITIZEN_ID_VIEWED = "citizen_id_viewed", _("Full citizen ID viewed")
+        EXPORT = "export", _("Export")
+        IMPORT = "import", _("Import")
+        ACCOUNT = "account", _("Account change")
+        ROLE = "role", _("Role or unit change")
+        TWO_FACTOR = "two_factor", _("Two-factor change")
+        INVITATION = "invitation", _("Partner invitation")
+        SUBJECT_ACCESS = "subject_access", _("Subject-access report")
+        ANONYMISATION = "anonymisation", _("Anonymisation")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    # The name at the time: an account renamed later still shows who acted then.
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    subject_type = models.CharField(max_length=50, blank=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "-at"], name="audit_user_idx"),
+            models.Index(fields=["kind", "-at"], name="audit_kind_idx"),
+            models.Index(fields=["subject_type", "subject_id"], name="audit_subject_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.username} {self.kind}"

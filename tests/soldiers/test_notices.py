@@ -219,7 +219,7 @@ def test_the_command_refuses_a_malformed_date(db) -> None:
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_workers_running_at_once_tell_each_officer_once(postgres, tree, officers) -> None:
     SoldierFactory(unit=tree.pk02_d1, enlistment_date=ENLISTED)
     start = threading.Barrier(2)
