@@ -35,6 +35,20 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=1, minute=0),
         "options": {"expires": 6 * 60 * 60},
     },
+    # Monthly, on the 1st at 06:00: files past keeping listed for PX01 (one batch a month, so a
+    # re-run lists nothing twice; a missed month is caught up by the next one).
+    "anonymisation-candidates": {
+        "task": "reports.list_anonymisation_candidates",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+        "options": {"expires": 24 * 60 * 60},
+    },
+    # Daily at 06:30: accounts that saw or exported too many whole citizen IDs yesterday are
+    # reported to PX01 (once per account and day, so a re-run is harmless).
+    "full-id-exports": {
+        "task": "units.check_full_id_exports",
+        "schedule": crontab(hour=6, minute=30),
+        "options": {"expires": 12 * 60 * 60},
+    },
     # Hourly: e-mails whose retries ran out (mail server down for hours) are tried again.
     "unsent-emails": {
         "task": "units.resend_unsent_emails",

@@ -41,16 +41,34 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("Training"), "training:courses", POLICE_ROLES | {SUPERUSER}),
     MenuItem(_("Jobs"), "employers:openings", POLICE_ROLES | {SUPERUSER}),
     MenuItem(_("Job fairs"), "employers:fairs", POLICE_ROLES | {SUPERUSER}),
+    # The partners' own pages (an institution's or an employer's staff).
+    MenuItem(
+        _("Registrations sent to us"),
+        "training:partner_home",
+        frozenset({Role.INSTITUTION_STAFF}),
+    ),
+    MenuItem(_("Our courses"), "training:partner_courses", frozenset({Role.INSTITUTION_STAFF})),
+    MenuItem(
+        _("Soldiers referred to us"), "employers:partner_home", frozenset({Role.EMPLOYER_STAFF})
+    ),
     MenuItem(
         _("Reports"),
         "reports:submissions",
-        frozenset({Role.UNIT_OFFICER, Role.HQ_STAFF, Role.LEADER, SUPERUSER}),
+        frozenset({Role.UNIT_OFFICER, Role.HQ_STAFF, Role.LEADER, *User.PARTNER_ROLES, SUPERUSER}),
+    ),
+    MenuItem(
+        _("Funding"),
+        "reports:funding",
+        frozenset({Role.HQ_STAFF, Role.LEADER, SUPERUSER}),
     ),
     MenuItem(
         _("Units"),
         "units:list",
         frozenset({Role.UNIT_OFFICER, Role.HQ_STAFF, Role.LEADER, SUPERUSER}),
     ),
+    # Only PX01 among headquarters staff may open it (units.audit.may_read_log); telling the
+    # departments apart here would cost every page a query for the account's unit.
+    MenuItem(_("Audit log"), "units:audit", frozenset({Role.HQ_STAFF, SUPERUSER})),
     MenuItem(_("Administration"), "admin:index", frozenset({SUPERUSER})),
 )
 

@@ -7,6 +7,7 @@ a real Celery worker on Redis.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -23,6 +24,9 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY") if not DEBUG else env.str("SECRET_KEY", default="insecure-dev")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The address people reach the site at, for links that leave it: the QR code on a printed
+# counselling sheet opens the public board there.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -34,6 +38,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Login throttling (see AXES_* below).
+    "axes",
+    # Two-factor sign-in: time-based codes and single-use recovery codes (units/two_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "units",
     "soldiers",
     "training",
@@ -49,10 +59,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the session's user verified once he gave his second factor (user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Partner accounts reach their own pages only (config/partner_area.py).
+    "config.partner_area.PartnerAreaMiddleware",
+    # A session ends SESSION_ABSOLUTE_SECONDS after sign-in whatever the activity; then the
+    # second factor is asked for, or set up where the role requires it (units/middleware.py).
+    "units.middleware.SessionLimitMiddleware",
+    "units.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -85,6 +105,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "units.User"
+# django-axes first: it refuses a locked-out login before a password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -104,16 +129,32 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Sessions end after SESSION_IDLE_SECONDS without a request (the cookie is renewed on each one).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+# ... and SESSION_ABSOLUTE_SECONDS after signing in, however busy (units/middleware.py).
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A "__Host-" cookie is only accepted by browsers over HTTPS, for this exact host and path "/":
+# no subdomain or plain-HTTP page can plant or overwrite it. Plain names where cookies are not
+# secure (a laptop on http://), since browsers drop prefixed cookies without Secure.
+SESSION_COOKIE_NAME = env.str(
+    "SESSION_COOKIE_NAME", default="__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+)
+CSRF_COOKIE_NAME = env.str(
+    "CSRF_COOKIE_NAME", default="__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
+)
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+# Only with HSTS on: every subdomain must then be HTTPS too, and preloading is hard to undo.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=SECURE_HSTS_SECONDS > 0
+)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS > 0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -131,6 +172,34 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+
+# Login throttling (django-axes): 5 wrong passwords lock the sign-in for 15 minutes, counted per
+# username AND address together, so that one person cannot lock out a whole unit that reaches us
+# from one address, nor an attacker a user by guessing from elsewhere.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Trying again while locked does not start the 15 minutes over: the page's promise holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# The address failures are counted under is REMOTE_ADDR, unless the deployment says how many
+# reverse proxies of its own stand in front: then the one X-Forwarded-For got from the outermost
+# (config/client_ip.py). A header the client writes itself never picks it.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_address"
+
+# Two-factor sign-in (django-otp). A wrong or reused code counts as a failed sign-in for the
+# lockout above (units/two_factor.py); each device also makes the next try wait 1, 2, 4… seconds
+# after successive wrong codes, a wait that signing in again with the password does not reset.
+OTP_TOTP_ISSUER = "CSNV Công an tỉnh"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# The daily check tells PX01 when one account saw or exported more whole citizen IDs in a day
+# than this (units.services.full_id_export_alerts).
+FULL_ID_EXPORT_ALERT = env.int("FULL_ID_EXPORT_ALERT", default=200)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese"))]
@@ -169,6 +238,10 @@ CACHES = {
 # Celery: eager in-process without Redis, a real broker with it.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
+# Tasks record their outcome in the database (emailed_at, Reminder rows, export jobs); nobody waits
+# on a Celery result. Storing none also keeps a request from blocking on the result store when
+# Redis is down. The one task whose result is read (units.ping) asks for it explicitly.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -178,7 +251,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task taken by a worker that dies before acknowledging it (late acknowledgement) goes back to
+# the queue after this many seconds. It must exceed the longest task; tests shorten it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("REDIS_VISIBILITY_TIMEOUT", default=3600)
+}
 
 
 def _mailer(url: str) -> dict[str, object]:
@@ -211,6 +288,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint (the counselling sheet's PDF) reports each rendering step at INFO; its warnings
+    # (a missing glyph, a style it ignores) still show.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # The covering index behind the figures (soldiers.Soldier, DESIGN.md §5) uses INCLUDE columns on

@@ -23,3 +23,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Browsers drop "__Host-" cookies that are not Secure (the journeys run on plain http://).
+SESSION_COOKIE_NAME = "sessionid"
+CSRF_COOKIE_NAME = "csrftoken"

@@ -13,11 +13,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from employers import selectors
-from employers.models import Employer, JobFair, JobOpening, Loan, Placement
+from employers.models import Employer, JobFair, JobOpening, Loan, Placement, Referral
 from employers.services import LOAN_NEXT
 from soldiers.forms import DATE_PLACEHOLDER, DateField, province_choices
 from soldiers.models import Soldier
 from soldiers.selectors import filter_units
+from training.forms import AmountField
 from training.models import Occupation
 from training.selectors import survey_occupations
 from units.models import Unit, User
@@ -394,13 +395,14 @@ class OpeningForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         opening = self.instance if self.instance.pk else None
-        self.fields["employer"].queryset = selectors.active_employers(
-            keep=[opening.employer_id] if opening else None
-        )
+        if "employer" in self.fields:  # a partner's opening is his own employer's
+            self.fields["employer"].queryset = selectors.active_employers(
+                keep=[opening.employer_id] if opening else None
+            )
+            self.fields["employer"].empty_label = _("Choose an employer")
         self.fields["occupation"].queryset = survey_occupations(
             keep=opening.occupation if opening else None
         )
-        self.fields["employer"].empty_label = _("Choose an employer")
         self.fields["occupation"].empty_label = _("Not chosen")
         self.fields["list_year"].initial = lambda: timezone.localdate().year
 
@@ -409,3 +411,38 @@ class OpeningForm(forms.ModelForm):
 
     def validate_constraints(self) -> None:
         """Left to employers.services.opening_save (the salary range, the headcount)."""
+
+
+# -- partners: the employer's own staff (employers/views/partner.py) --
+
+
+class OpeningProposalForm(OpeningForm):
+    """An opening an employer's staff adds or changes for his employer (PA04 approves it)."""
+
+    class Meta(OpeningForm.Meta):
+        # The employer is his own, and the approval PA04's.
+        fields = [f for f in OpeningForm.Meta.fields if f not in ("employer", "approved", "active")]
+
+
+class PartnerReferralFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *Referral.Status.choices]
+    )
+
+    def arguments(self) -> dict[str, str]:
+        """Arguments for employers.selectors.partner_referrals (a wrong value is ignored)."""
+        self.is_valid()
+        return {"status": self.cleaned_data.get("status") or ""}
+
+
+class HireForm(forms.Form):
+    """The employer confirms the hire of a soldier referred to it."""
+
+    started_on = DateField(label=_("Start date"), initial=timezone.localdate)
+    evidence = forms.ChoiceField(label=_("Evidence"), choices=Placement.Evidence.choices)
+    salary_vnd = AmountField(label=_("Monthly salary (VND)"), required=False, help_text=MONEY_HELP)
+
+
+class DeclineForm(forms.Form):
+    on = DateField(label=_("Decided on"), initial=timezone.localdate)
+    reason = forms.CharField(label=_("Reason"), max_length=300)

@@ -10,6 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from soldiers.models import Soldier
 from training.models import Occupation
 from units.models import Unit
+from units.personal_data import Audience, Basis, PersonalField, Retention
+
+# What the processing record (units.personal_data) says of the data kept here.
+_JOB = PersonalField(
+    purpose=_("Following his way into work: referrals, jobs and loans, for the figures"),
+    basis=Basis.STATE_TASK,
+    audience=Audience.SOLDIER_AND_PARTNER,
+    retention=Retention.SOLDIER_RECORD,
+)
 
 
 class Employer(models.Model):
@@ -32,6 +41,17 @@ class Employer(models.Model):
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     active = models.BooleanField(_("active"), default=True)
+
+    PERSONAL_DATA = dict.fromkeys(
+        ("contact_name", "phone", "email"),
+        PersonalField(
+            purpose=_("Reaching the employer's contact person about referrals and openings"),
+            basis=Basis.CONTACT,
+            audience=Audience.CONTACT,
+            retention=Retention.CONTACT,
+        ),
+    )
+    NOT_PERSONAL_DATA = {"address": _("The address of a business, not of a person.")}
 
     class Meta:
         verbose_name = _("employer")
@@ -129,6 +149,8 @@ class Referral(models.Model):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
 
+    PERSONAL_DATA = dict.fromkeys(("status", "reason"), _JOB)
+
     class Meta:
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
@@ -204,6 +226,8 @@ class Placement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    PERSONAL_DATA = dict.fromkeys(("workplace", "started_on", "salary_vnd"), _JOB)
+
     class Meta:
         verbose_name = _("job placement")
         verbose_name_plural = _("job placements")
@@ -243,6 +267,8 @@ class Loan(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+
+    PERSONAL_DATA = dict.fromkeys(("purpose", "amount_vnd", "bank_branch", "status"), _JOB)
 
     class Meta:
         verbose_name = _("loan")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
     Case,
@@ -12,6 +13,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -27,10 +29,11 @@ from employers.models import Employer, JobFair, JobOpening, Loan, Referral
 from soldiers.models import Soldier
 from soldiers.selectors import soldiers_visible_to
 from training.matching import CourseMatch, courses_for
-from training.models import CareerWish
+from training.models import CareerWish, Registration
 from training.selectors import current_wish, support_cap_for
 from units.models import Unit, User
 from units.scoping import scope_for
+from units.selectors import partner_link
 
 # -- employers and job openings, PA04's list (employers/views/catalogue.py) --
 # The list is province-wide and every signed-in role reads it; only what names soldiers (the
@@ -308,3 +311,93 @@ def organiser_units(*, user: User, keep: Unit | None = None) -> QuerySet[Unit]:
     them for headquarters), plus `keep`, the fair's organiser today."""
     units = scope_for(user).units()
     return units.filter(Q(active=True) | Q(pk=keep.pk if keep else None)).order_by("path")
+
+
+# -- partners: the staff of an employer (employers/views/partner.py) --
+# A partner account sees no soldier through the unit scope (units.scoping gives it none); it
+# sees the soldiers referred to its own employer's openings, and nothing of any other's.
+
+PARTNER_PAGE_SIZE = 50
+
+
+def staff_employer(user: User) -> Employer | None:
+    """The employer an active employer_staff account works for; None for anyone else."""
+    link = partner_link(user, role=User.Role.EMPLOYER_STAFF, relation="employer_link")
+    return link.employer if link else None
+
+
+def partner_employer(user: User) -> Employer:
+    """The employer of the partner's pages: 403 for every other account, police included."""
+    employer = staff_employer(user)
+    if employer is None:
+        raise PermissionDenied
+    return employer
+
+
+def employer_referrals(employer: Employer) -> QuerySet[Referral]:
+    """The referrals to the employer's openings."""
+    return Referral.objects.filter(opening__employer=employer)
+
+
+def may_record_for_employer(user: User, referral: Referral) -> bool:
+    """The staff of the employer a soldier was referred to confirm his hire or decline him."""
+    employer = staff_employer(user)
+    return employer is not None and referral.opening.employer_id == employer.pk
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    """A soldier referred to the employer, as its staff may see him: his phone number only if
+    his current career wish asks for job referrals (he agreed to be contacted)."""
+
+    referral: Referral
+    phone: str
+    trainings: list[Registration]
+
+
+def partner_referrals(*, employer: Employer, status: str = "") -> QuerySet[Referral]:
+    """The referrals to the employer, newest first, with what a row shows prefetched: the
+    soldier's current wish and his completed trainings (three queries whatever the count)."""
+    qs = employer_referrals(employer)
+    if status:
+        qs = qs.filter(status=status)
+    wishes = CareerWish.objects.filter(is_current=True).select_related("occupation")
+    trainings = (
+        Registration.objects.filter(status=Registration.Status.COMPLETED)
+        .select_related("occupation", "institution")
+        .order_by("-completed_on", "-pk")
+    )
+    return (
+        qs.select_related("soldier", "opening__occupation")
+        .prefetch_related(
+            Prefetch("soldier__career_wishes", wishes, to_attr="current_wishes"),
+            Prefetch("soldier__registrations", trainings, to_attr="completed_trainings"),
+        )
+        .order_by("-referred_on", "-pk")
+    )
+
+
+def referral_rows(referrals: list[Referral]) -> list[ReferralRow]:
+    """Rows for referrals from `partner_referrals` (no query of their own)."""
+    rows = []
+    for referral in referrals:
+        soldier = referral.soldier
+        wish = soldier.current_wishes[0] if soldier.current_wishes else None
+        consented = wish is not None and wish.wants_job_referral
+        rows.append(
+            ReferralRow(referral, soldier.phone if consented else "", soldier.completed_trainings)
+        )
+    return rows
+
+
+def partner_referral_get(*, user: User, pk: int) -> Referral:
+    """One referral to the partner's employer, or 404 (another employer's too)."""
+    qs = employer_referrals(partner_employer(user)).select_related(
+        "soldier__unit", "opening__employer", "opening__occupation", "referred_by"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def partner_opening_get(*, user: User, pk: int) -> JobOpening:
+    """One opening of the partner's employer, or 404."""
+    return get_object_or_404(JobOpening.objects.filter(employer=partner_employer(user)), pk=pk)

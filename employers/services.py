@@ -9,16 +9,28 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from employers.models import Employer, JobFair, JobOpening, Loan, Placement, Referral
+from employers.models import (
+    Employer,
+    EmployerStaff,
+    JobFair,
+    JobOpening,
+    Loan,
+    Placement,
+    Referral,
+)
+from employers.selectors import may_record_for_employer, partner_employer, staff_employer
 from soldiers import milestones
 from soldiers.models import Counselling, Soldier, SoldierChange
 from soldiers.outcomes import outcome_history, require_outcome_writer
+from training.services import outcome_recorded, require_writer_or_partner
 from units.models import User
 from units.scoping import Catalogue, may_keep, scope_for
+from units.services import invitation_create, notify, partner_account_invite
 
 TAX_CODE_RE = re.compile(r"^(\d{10}|\d{13})$")
 
@@ -77,8 +89,11 @@ def referral_create(*, user: User, soldier: Soldier, opening: JobOpening, on: dt
 
 @transaction.atomic
 def placement_record(*, user: User, soldier: Soldier, **fields: Any) -> Placement:
-    """Record a job the soldier took. It cannot start before his enlistment."""
-    require_outcome_writer(user, soldier)
+    """Record a job the soldier took. It cannot start before his enlistment. The police record
+    any job; an employer's own staff records only the hire of a soldier referred to one of its
+    openings, which the hire confirms (the referral's conditional update decides, once)."""
+    employer = staff_employer(user)
+    require_writer_or_partner(user, soldier, partner=employer is not None)
     started_on: dt.date = fields["started_on"]
     if started_on > timezone.localdate():
         raise ValidationError({"started_on": [_("This date is in the future.")]})
@@ -87,23 +102,37 @@ def placement_record(*, user: User, soldier: Soldier, **fields: Any) -> Placemen
             {"started_on": [_("The job cannot start before his enlistment date.")]}
         )
     opening: JobOpening | None = fields.get("opening")
+    if employer is not None and (opening is None or opening.employer_id != employer.pk):
+        raise _not_referred(soldier)
     if opening is not None:
         fields.setdefault("employer", opening.employer)
         if fields.get("occupation") is None:
             fields["occupation"] = opening.occupation
+        hired = Referral.objects.filter(
+            soldier=soldier, opening=opening, status=Referral.Status.REFERRED
+        ).update(status=Referral.Status.HIRED, decided_on=started_on)
+        if employer is not None and not hired:
+            raise _not_referred(soldier)
     placement = _save(Placement(soldier=soldier, recorded_by=user), fields)
-    if opening is not None:
-        Referral.objects.filter(soldier=soldier, opening=opening, status="referred").update(
-            status=Referral.Status.HIRED, decided_on=started_on
-        )
-    outcome_history(
+    outcome_recorded(
         soldier=soldier,
         user=user,
         action=SoldierChange.Action.PLACEMENT,
         summary=_placement_summary(placement),
+        partner=employer.name if employer else "",
     )
     milestones.refresh([soldier.pk])
     return placement
+
+
+def _not_referred(soldier: Soldier) -> ValidationError:
+    return ValidationError(
+        _(
+            "%(name)s has no open referral to this opening of your company: only the hire of a "
+            "soldier referred to you can be confirmed."
+        )
+        % {"name": soldier.full_name}
+    )
 
 
 def _placement_summary(placement: Placement) -> str:
@@ -211,3 +240,121 @@ def job_fair_record_attendance(*, user: User, fair: JobFair, soldiers: list[Sold
     )
     milestones.refresh([s.pk for s in new])
     return len(new)
+
+
+# ---- partners: accounts of an employer's staff, their openings, hires and refusals ----
+
+
+@transaction.atomic
+def employer_staff_invite(
+    *, user: User, employer: Employer, username: str, full_name: str, email: str, base_url: str = ""
+) -> User:
+    """PA04 or PX01 opens an account for a member of an employer's staff: role employer_staff,
+    no unit, no password until he follows the invitation e-mailed to him."""
+    _require_keeper(user, Catalogue.EMPLOYERS)
+    account = partner_account_invite(
+        created_by=user,
+        role=User.Role.EMPLOYER_STAFF,
+        username=username,
+        full_name=full_name,
+        email=email,
+        base_url=base_url,
+    )
+    EmployerStaff.objects.create(user=account, employer=employer)
+    return account
+
+
+@transaction.atomic
+def employer_staff_reinvite(*, user: User, staff: EmployerStaff, base_url: str = "") -> str:
+    """A new invitation for an employer's account (the last one expired, or was lost)."""
+    _require_keeper(user, Catalogue.EMPLOYERS)
+    return invitation_create(user=staff.user, created_by=user, base_url=base_url)
+
+
+@transaction.atomic
+def opening_propose(*, user: User, opening: JobOpening | None = None, **fields: Any) -> JobOpening:
+    """An employer's staff adds or changes one of its openings: it leaves PA04's list until PA04
+    approves it again (officers refer soldiers only to approved openings)."""
+    employer = partner_employer(user)
+    if opening is not None and opening.employer_id != employer.pk:
+        raise PermissionDenied(_("Your account may not change this list."))
+    fields |= {"employer": employer, "approved": False, "proposed_by": user}
+    return _save(opening or JobOpening(), fields)
+
+
+@transaction.atomic
+def opening_approve(*, user: User, opening: JobOpening) -> JobOpening:
+    """PA04 or PX01 approves an employer's opening: it joins the list (once; the employer's
+    staff who proposed it is told)."""
+    _require_keeper(user, Catalogue.EMPLOYERS)
+    if not JobOpening.objects.filter(pk=opening.pk, approved=False).update(approved=True):
+        raise ValidationError(_("This opening is already approved."))
+    opening.refresh_from_db()
+    if opening.proposed_by_id:
+        notify(
+            users=User.objects.filter(pk=opening.proposed_by_id),
+            title=_("Opening approved: %(opening)s") % {"opening": opening.title},
+            body=_("PA04 has approved your opening; officers may now refer soldiers to it."),
+            url=reverse("employers:partner_home"),
+        )
+    return opening
+
+
+def _source_of(referral: Referral) -> str:
+    """How a job that came from a referral came: from the commune police or from the unit."""
+    if referral.referred_by.role == User.Role.COMMUNE_OFFICER:
+        return Placement.Source.COMMUNE_POLICE
+    return Placement.Source.UNIT
+
+
+@transaction.atomic
+def referral_hire(
+    *,
+    user: User,
+    referral: Referral,
+    started_on: dt.date,
+    evidence: str,
+    salary_vnd: int | None = None,
+) -> Placement:
+    """The employer confirms it hired a soldier referred to it: the referral becomes "hired" and
+    his job (a Placement) is recorded, as placement_record records any job."""
+    opening = referral.opening
+    return placement_record(
+        user=user,
+        soldier=referral.soldier,
+        kind=Placement.Kind.ABROAD if opening.abroad else Placement.Kind.ENTERPRISE,
+        opening=opening,
+        employer=opening.employer,
+        started_on=started_on,
+        salary_vnd=salary_vnd,
+        evidence=evidence,
+        source=_source_of(referral),
+    )
+
+
+@transaction.atomic
+def referral_decline(*, user: User, referral: Referral, on: dt.date, reason: str) -> Referral:
+    """The employer did not take the soldier referred to it, and says why."""
+    employer = staff_employer(user)
+    require_writer_or_partner(
+        user, referral.soldier, partner=may_record_for_employer(user, referral)
+    )
+    if on > timezone.localdate():
+        raise ValidationError({"on": [_("This date is in the future.")]})
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give the reason why he was not taken.")]})
+    if not Referral.objects.filter(pk=referral.pk, status=Referral.Status.REFERRED).update(
+        status=Referral.Status.DECLINED, decided_on=on, reason=reason.strip()
+    ):
+        raise ValidationError(_("This referral was already decided."))
+    referral.refresh_from_db()
+    outcome_recorded(
+        soldier=referral.soldier,
+        user=user,
+        action=SoldierChange.Action.REFERRAL,
+        before=Referral.Status.REFERRED.label,
+        summary=f"{referral.opening.title} – {referral.opening.employer.name}: "
+        f"{referral.get_status_display()} ({referral.reason})",
+        partner=employer.name if employer else "",
+    )
+    return referral

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from employers.views import catalogue, fairs, outcomes
+from employers.views import catalogue, fairs, outcomes, partner
 
 app_name = "employers"
 
@@ -12,11 +12,18 @@ urlpatterns: list = [
     path("new/", catalogue.employer_create, name="employer_create"),
     path("<int:pk>/", catalogue.employer_detail, name="employer_detail"),
     path("<int:pk>/edit/", catalogue.employer_edit, name="employer_edit"),
+    path("<int:pk>/staff/new/", catalogue.employer_staff_invite, name="employer_staff_invite"),
+    path(
+        "<int:pk>/staff/<int:staff_pk>/invite/",
+        catalogue.employer_staff_reinvite,
+        name="employer_staff_reinvite",
+    ),
     path("openings/", catalogue.opening_list, name="openings"),
     path("openings/new/", catalogue.opening_create, name="opening_create"),
     path("openings/export.xlsx", catalogue.openings_export, name="openings_export"),
     path("openings/<int:pk>/", catalogue.opening_detail, name="opening_detail"),
     path("openings/<int:pk>/edit/", catalogue.opening_edit, name="opening_edit"),
+    path("openings/<int:pk>/approve/", catalogue.opening_approve, name="opening_approve"),
     path("openings/<int:pk>/refer/<int:soldier_pk>/", catalogue.refer, name="refer"),
     path("gaps/", catalogue.gaps, name="gaps"),
     # -- a soldier's referrals, placements and loans (employers/views/outcomes.py) --
@@ -39,4 +46,14 @@ urlpatterns: list = [
     path("fairs/<int:pk>/", fairs.fair_detail, name="fair_detail"),
     path("fairs/<int:pk>/edit/", fairs.fair_edit, name="fair_edit"),
     path("fairs/<int:pk>/attendance/", fairs.fair_attendance, name="fair_attendance"),
+    # -- the employer's own staff (employers/views/partner.py) --
+    path("partner/", partner.partner_home, name="partner_home"),
+    path("partner/referrals/<int:pk>/hire/", partner.partner_hire, name="partner_hire"),
+    path("partner/referrals/<int:pk>/decline/", partner.partner_decline, name="partner_decline"),
+    path("partner/openings/new/", partner.partner_opening_create, name="partner_opening_create"),
+    path(
+        "partner/openings/<int:pk>/edit/",
+        partner.partner_opening_edit,
+        name="partner_opening_edit",
+    ),
 ]

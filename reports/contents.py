@@ -16,14 +16,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from employers.models import JobFair, JobOpening, Placement
+from employers.models import Employer, JobFair, JobOpening, Placement, Referral
+from reports.deadlines import Party
 from reports.models import ReportObligation
 from reports.targets import TARGETS, Figures, figures
-from training.models import CareerWish, Course, Registration
+from training.models import CareerWish, Course, Institution, Registration, TrainingSupport
+from training.selectors import institution_registrations
 from units.models import Unit
 
 Content = ReportObligation.Content
@@ -183,9 +186,52 @@ def job_fair_programme(*, unit: Unit, year: int, on: dt.date) -> Data:
     }
 
 
-def generate(obligation: ReportObligation, *, unit: Unit, year: int) -> Data:
-    """The content of `unit`'s report for `obligation` in `year`, as the data stand now."""
+def partner_results(*, party: Party, year: int, on: dt.date) -> Data:
+    """The Lạng Sơn plan's report of 10/12 from a partner, for the year: an institution's
+    soldiers (sent to it, enrolled, completed, withdrawn; training cards settled), or an
+    employer's (referred to it, hired, declined; jobs started; places offered on the list)."""
+    if party.institution is not None:
+        counts = _institution_counts(party.institution, year)
+    else:
+        counts = _employer_counts(party.employer, year)
+    return {"as_of": on.isoformat(), "counts": counts}
+
+
+def _institution_counts(institution: Institution, year: int) -> dict[str, int]:
+    received = institution_registrations(institution)
+    counts = received.aggregate(
+        received=Count("pk", filter=Q(sent_on__year=year)),
+        enrolled=Count("pk", filter=Q(enrolled_on__year=year)),
+        completed=Count("pk", filter=Q(completed_on__year=year)),
+        withdrawn=Count("pk", filter=Q(withdrawn_on__year=year)),
+    )
+    # The card stays with the institution that trains him (its accounting voucher).
+    cards = TrainingSupport.objects.filter(
+        regime=TrainingSupport.Regime.CARD,
+        card_status=TrainingSupport.CardStatus.SETTLED,
+        settled_on__year=year,
+        soldier__in=received.values("soldier_id"),
+    ).aggregate(cards_settled=Count("pk"), settled_vnd=Coalesce(Sum("settled_vnd"), 0))
+    return counts | cards
+
+
+def _employer_counts(employer: Employer, year: int) -> dict[str, int]:
+    decided = Q(decided_on__year=year)
+    counts = Referral.objects.filter(opening__employer=employer).aggregate(
+        referred=Count("pk", filter=Q(referred_on__year=year)),
+        hired=Count("pk", filter=decided & Q(status=Referral.Status.HIRED)),
+        declined=Count("pk", filter=decided & Q(status=Referral.Status.DECLINED)),
+    )
+    jobs = Placement.objects.filter(employer=employer, started_on__year=year).count()
+    listed = JobOpening.objects.filter(employer=employer, list_year=year, approved=True)
+    places = listed.aggregate(openings=Count("pk"), headcount=Coalesce(Sum("headcount"), 0))
+    return counts | {"jobs_started": jobs} | places
+
+
+def generate(obligation: ReportObligation, *, party: Party, year: int) -> Data:
+    """The content of the `party`'s report for `obligation` in `year`, as the data stand now."""
     on = timezone.localdate()
+    unit = party.unit
     match obligation.content:
         case Content.TRAINING_NEEDS:
             data = training_needs(unit=unit, year=year, on=on)
@@ -199,6 +245,8 @@ def generate(obligation: ReportObligation, *, unit: Unit, year: int) -> Data:
             data = employers_list(unit=unit, year=year, on=on)
         case Content.JOB_FAIR_PROGRAMME:
             data = job_fair_programme(unit=unit, year=year, on=on)
+        case Content.PARTNER_ANNUAL:
+            data = partner_results(party=party, year=year, on=on)
         case _:
             raise ValueError(f"No content is defined for {obligation.content!r}.")
     return {"content": obligation.content, "generated_at": timezone.now().isoformat(), **data}
@@ -432,6 +480,34 @@ def _job_fair_tables(data: Data, year: int) -> list[Table]:
     ]
 
 
+# The lines of a partner's yearly report, in the order they are read.
+PARTNER_LINES = {
+    "received": _("Soldiers sent to the institution"),
+    "enrolled": _("Enrolled"),
+    "completed": _("Completed the course"),
+    "withdrawn": _("Withdrawn"),
+    "cards_settled": _("Training cards settled"),
+    "settled_vnd": _("Amount settled (đ)"),
+    "referred": _("Soldiers referred to the employer"),
+    "hired": _("Hired"),
+    "declined": _("Not taken"),
+    "jobs_started": _("Jobs started"),
+    "openings": _("Openings on the year's list"),
+    "headcount": _("Places offered"),
+}
+
+
+def _partner_tables(data: Data, year: int) -> list[Table]:
+    counts = data["counts"]
+    return [
+        Table(
+            title=_("Results of %(year)s") % {"year": year},
+            columns=[Column(_("Item")), Column(_("Number"), numeric=True)],
+            rows=[[label, counts[key]] for key, label in PARTNER_LINES.items() if key in counts],
+        )
+    ]
+
+
 READERS: dict[str, Callable[[Data, int], list[Table]]] = {
     Content.TRAINING_NEEDS: _training_needs_tables,
     Content.SEMI_ANNUAL: _results_tables,
@@ -439,6 +515,7 @@ READERS: dict[str, Callable[[Data, int], list[Table]]] = {
     Content.INSTITUTIONS_LIST: _institutions_tables,
     Content.EMPLOYERS_LIST: _employers_tables,
     Content.JOB_FAIR_PROGRAMME: _job_fair_tables,
+    Content.PARTNER_ANNUAL: _partner_tables,
 }
 
 

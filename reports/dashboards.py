@@ -263,7 +263,7 @@ def due_reports(user: User, *, year: int, on: dt.date) -> list[DueReport]:
     reports = [
         DueReport(row.unit, cell.obligation, cell.obligation.due_on(year), cell.state, cell.label)
         for row in rows
-        if scope.covers_unit(row.unit)
+        if row.unit is not None and scope.covers_unit(row.unit)
         for cell in row.cells
         if cell is not None
     ]

@@ -8,11 +8,11 @@ import datetime as dt
 from itertools import cycle
 
 from employers import services as job_services
-from employers.models import Employer, JobFair, JobOpening
+from employers.models import Employer, EmployerStaff, JobFair, JobOpening, Referral
 from soldiers import services as soldier_services
 from soldiers.models import Soldier
 from training import services as training_services
-from training.models import Course, Institution, Occupation
+from training.models import Course, Institution, InstitutionStaff, Occupation, Registration
 from units import demo as unit_demo
 from units.models import Unit, User
 
@@ -265,3 +265,61 @@ def _fair(officer: User, today: dt.date) -> None:
         )
     attendees = list(Soldier.objects.filter(enlistment_date__lte=day - dt.timedelta(days=400))[:6])
     job_services.job_fair_record_attendance(user=officer, fair=fair, soldiers=attendees)
+
+
+# -- partner accounts: an institution's and an employer's staff, on the demo's catalogue --
+
+INSTITUTION_ACCOUNT = unit_demo.DemoAccount(
+    "cdcg.ninhbinh", "Đinh Thị Hạnh", None, User.Role.INSTITUTION_STAFF
+)
+EMPLOYER_ACCOUNT = unit_demo.DemoAccount(
+    "thanhan.oto", "Vũ Văn Thành", None, User.Role.EMPLOYER_STAFF
+)
+PARTNER_INSTITUTION = INSTITUTIONS[0][0]  # Trường Cao đẳng Cơ giới Ninh Bình
+PARTNER_EMPLOYER = EMPLOYERS[1][0]  # Công ty CP Ô tô Thành An Ninh Bình
+# Soldiers trained and still without a job are referred to the employer, so that its staff has
+# hires to confirm (a hire then counts in the dashboard's employed figure).
+REFERRED_AT_MOST = 3
+
+
+def seed_partners(*, reset: bool) -> list[tuple[unit_demo.DemoAccount, str]]:
+    """The two demo partner accounts, linked to their institution and employer (seed_path made
+    them), and a few soldiers referred to the employer. Returns each account with its new
+    password ("" when kept, as for the other demo accounts)."""
+    passwords = []
+    for account in (INSTITUTION_ACCOUNT, EMPLOYER_ACCOUNT):
+        passwords.append((account, unit_demo.seed_account(account, None, reset=reset)))
+    institution = Institution.objects.get(name=PARTNER_INSTITUTION)
+    employer = Employer.objects.get(name=PARTNER_EMPLOYER)
+    InstitutionStaff.objects.get_or_create(
+        user=User.objects.get(username=INSTITUTION_ACCOUNT.username),
+        defaults={"institution": institution},
+    )
+    EmployerStaff.objects.get_or_create(
+        user=User.objects.get(username=EMPLOYER_ACCOUNT.username), defaults={"employer": employer}
+    )
+    _refer_to(employer)
+    return passwords
+
+
+def _refer_to(employer: Employer) -> None:
+    """Refer to the employer a few soldiers who completed their training and have no job yet:
+    to its opening for their trade if it has one, else to its first. Once: an employer that
+    already has referrals is left as it is."""
+    if Referral.objects.filter(opening__employer=employer).exists():
+        return
+    officer = User.objects.get(username="px01")
+    today = dt.date.today()  # noqa: DTZ011 (a calendar date for demo data)
+    openings = list(employer.openings.filter(approved=True, active=True).order_by("pk"))
+    trained = (
+        Registration.objects.filter(
+            status=Registration.Status.COMPLETED, soldier__placements=None, soldier__archived=False
+        )
+        .select_related("soldier")
+        .order_by("soldier__sort_key", "pk")
+    )
+    for registration in trained[:REFERRED_AT_MOST]:
+        fits = [o for o in openings if o.occupation_id == registration.occupation_id]
+        job_services.referral_create(
+            user=officer, soldier=registration.soldier, opening=(fits or openings)[0], on=today
+        )

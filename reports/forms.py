@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reports.models import AnonymisationBatch, AnonymisationCandidate
 from reports.selectors import FIRST_YEAR, LAST_YEAR
 
 
@@ -47,4 +48,33 @@ class SubmitForm(forms.Form):
 class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for return"), max_length=2000, widget=forms.Textarea({"rows": 3})
+    )
+
+
+# -- PX01's anonymisation batches (reports/views/privacy.py) --
+
+
+class BatchApproveForm(forms.Form):
+    """Approving a batch cannot be undone: PX01 ticks that he has checked the list."""
+
+    batch = forms.ModelChoiceField(
+        queryset=AnonymisationBatch.objects.filter(status=AnonymisationBatch.Status.PENDING),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("This batch is no longer awaiting approval.")},
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I have checked the list: anonymise the soldiers left in it. This cannot be undone."
+        ),
+        error_messages={"required": _("Tick the box to confirm that you have checked the list.")},
+    )
+
+
+class CandidateDropForm(forms.Form):
+    candidate = forms.ModelChoiceField(
+        queryset=AnonymisationCandidate.objects.filter(
+            batch__status=AnonymisationBatch.Status.PENDING, dropped_at=None
+        ).select_related("soldier"),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("He is no longer in a batch awaiting approval.")},
     )

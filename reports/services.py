@@ -79,7 +79,9 @@ def summary_job_run(*, job_id: int) -> bool:
     try:
         # A worker has no request to choose the language: the headers are the staff's language.
         with translation.override(settings.LANGUAGE_CODE), tempfile.TemporaryFile() as target:
-            summary.summary_write(target, user=job.user, year=year, as_of=as_of, progress=progress)
+            rows = summary.summary_write(
+                target, user=job.user, year=year, as_of=as_of, progress=progress
+            )
             target.seek(0)
             job.file.save(summary.file_name(year), File(target), save=False)
     except Exception as error:
@@ -90,7 +92,12 @@ def summary_job_run(*, job_id: int) -> bool:
             status=Status.FAILED, error=str(error)[:1000], finished_at=timezone.now()
         )
         return False
+    # The rows of each sheet go with the parameters, for the audit log's entry of the download.
     ExportJob.objects.filter(pk=job_id).update(
-        status=Status.DONE, progress=100, file=job.file.name, finished_at=timezone.now()
+        status=Status.DONE,
+        progress=100,
+        file=job.file.name,
+        params={**job.params, "rows": rows},
+        finished_at=timezone.now(),
     )
     return True

@@ -3,8 +3,9 @@ reason and submitted again (issue 5). One use case per function, in one transact
 
 Each move is a conditional UPDATE on the status the move starts from, so a double click, or two
 reviewers at once, changes the report once and is told so the second time. Who may do what:
-the unit's own officers (a department's own staff for PA03, PA04, PX03) prepare and submit it;
-PX01 staff and superusers accept or return it; leaders only read.
+the unit's own officers (a department's own staff for PA03, PA04, PX03) prepare and submit it,
+as a partner (institution or employer) does its own through its partner accounts; PX01 staff
+and superusers accept or return it; leaders only read.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports import contents
-from reports.deadlines import responsible_units
+from reports.deadlines import Party, answerable_accounts, owes, own_party, party_of
 from reports.models import ReportObligation, ReportSubmission
 from units.models import Unit, User
-from units.scoping import LEAD_DEPARTMENT
+from units.scoping import is_lead
+from units.selectors import lead_department_staff
 from units.services import notify
+from units.xlsx_reader import package_problem
 
 Status = ReportSubmission.Status
 EDITABLE = (Status.DRAFT, Status.RETURNED)
@@ -41,8 +44,12 @@ ATTACHMENT_KINDS: dict[str, tuple[bytes, str]] = {
 }
 
 
-def may_prepare(user: User, unit: Unit) -> bool:
-    """The unit's own officers (or a department's own staff) fill in and submit its report."""
+def may_prepare(user: User, party: Party) -> bool:
+    """The unit's own officers (or a department's own staff) fill in and submit its report; a
+    partner's own accounts fill in the partner's."""
+    if party.unit is None:
+        return own_party(user) == party
+    unit = party.unit
     return bool(
         user.is_authenticated
         and user.is_active
@@ -54,19 +61,11 @@ def may_prepare(user: User, unit: Unit) -> bool:
 
 def may_review(user: User) -> bool:
     """PX01 leads the work and reviews every unit's report; a superuser may stand in."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        user.role == User.Role.HQ_STAFF
-        and user.unit is not None
-        and (user.unit.code == LEAD_DEPARTMENT)
-    )
+    return is_lead(user)
 
 
-def _require_preparer(user: User, unit: Unit) -> None:
-    if not may_prepare(user, unit):
+def _require_preparer(user: User, party: Party) -> None:
+    if not may_prepare(user, party):
         raise PermissionDenied(_("Only the unit's own officers may prepare and submit its report."))
 
 
@@ -78,7 +77,7 @@ def _require_reviewer(user: User) -> None:
 def submission_url(submission: ReportSubmission) -> str:
     return reverse(
         "reports:submission",
-        args=[submission.obligation.code, submission.year, submission.unit.code],
+        args=[submission.obligation.code, submission.year, party_of(submission).key],
     )
 
 
@@ -100,27 +99,38 @@ def _move(
     return submission
 
 
-def submission_for(*, unit: Unit, obligation: ReportObligation, year: int) -> ReportSubmission:
-    """The unit's report for this deadline and year, created as an empty draft the first time.
-    Refused for a unit that does not owe the report."""
-    existing = ReportSubmission.objects.filter(obligation=obligation, unit=unit, year=year).first()
+def submission_for(
+    *,
+    obligation: ReportObligation,
+    year: int,
+    unit: Unit | None = None,
+    party: Party | None = None,
+) -> ReportSubmission:
+    """The report of a unit (or of any `party`) for this deadline and year, created as an empty
+    draft the first time. Refused for a party that does not owe the report."""
+    party = party or Party(unit=unit)
+    found = ReportSubmission.objects.filter(obligation=obligation, year=year, **party.lookup)
+    existing = found.first()
     if existing is not None:
         return existing
-    if not (obligation.active and responsible_units(obligation).filter(pk=unit.pk).exists()):
+    if not owes(obligation, party):
         raise ValidationError(
             _("%(unit)s does not owe the report %(name)s.")
-            % {"unit": unit.code, "name": obligation.name}
+            % {"unit": party.label, "name": obligation.name}
         )
     # get_or_create: two first clicks at once make one draft (the unique constraint decides).
-    return ReportSubmission.objects.get_or_create(obligation=obligation, unit=unit, year=year)[0]
+    return ReportSubmission.objects.get_or_create(obligation=obligation, year=year, **party.lookup)[
+        0
+    ]
 
 
 @transaction.atomic
 def submission_generate(*, user: User, submission: ReportSubmission) -> ReportSubmission:
     """Fill (or refresh) the report's content from the data as they stand now. Only while it is
     a draft or returned: what was submitted stays as it was sent."""
-    _require_preparer(user, submission.unit)
-    data = contents.generate(submission.obligation, unit=submission.unit, year=submission.year)
+    party = party_of(submission)
+    _require_preparer(user, party)
+    data = contents.generate(submission.obligation, party=party, year=submission.year)
     return _move(
         submission,
         EDITABLE,
@@ -139,30 +149,43 @@ def attachment_check(upload: UploadedFile) -> str:
         )
     if upload.size is None or upload.size > MAX_ATTACHMENT_BYTES:
         raise ValidationError({"attachment": [_("The attached file may not exceed 10 MB.")]})
-    if not _content_is(upload, extension):
-        raise ValidationError(
-            {
-                "attachment": [
-                    _("This file is not really a .%(extension)s file.") % {"extension": extension}
-                ]
-            }
-        )
+    problem = _content_problem(upload, extension)
+    if problem:
+        refusals = {
+            "not_kind": _("This file is not really a .%(extension)s file.")
+            % {"extension": extension},
+            # Office packages are judged as the imports judge workbooks (units.xlsx_reader).
+            "broken": _(
+                "The attached file is damaged or unpacks to more than 100 MB: save it again "
+                "and attach it again."
+            ),
+            "macros": _("Files with macros are not accepted: save it again as a plain file."),
+            "external_links": _(
+                "Files that link to other workbooks are not accepted: break the links in Excel, "
+                "save the file and attach it again."
+            ),
+        }
+        raise ValidationError({"attachment": [refusals[problem]]})
     return extension
 
 
-def _content_is(upload: UploadedFile, extension: str) -> bool:
+def _content_problem(upload: UploadedFile, extension: str) -> str | None:
+    """Why the file's content may not be attached (see attachment_check), or None. The zip is
+    never inflated here: only its directory and content types are read."""
     magic, part = ATTACHMENT_KINDS[extension]
     upload.seek(0)
     try:
         if upload.read(len(magic)) != magic:
-            return False
+            return "not_kind"
         if not part:
-            return True
+            return None
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
-            return part in archive.namelist()
+            if part not in archive.namelist():
+                return "not_kind"
+            return package_problem(archive)
     except zipfile.BadZipFile:
-        return False
+        return "not_kind"
     finally:
         upload.seek(0)
 
@@ -171,7 +194,7 @@ def _store_attachment(submission: ReportSubmission, upload: UploadedFile, extens
     """Save the file under reports/ with a name of our own (never the uploader's), and remove the
     file it replaces once the transaction has committed."""
     replaced = submission.attachment.name
-    name = f"{submission.obligation.code}-{submission.unit.code}-{submission.year}.{extension}"
+    name = f"{submission.obligation.code}-{party_of(submission).key}-{submission.year}.{extension}"
     submission.attachment.save(name, upload, save=False)
     ReportSubmission.objects.filter(pk=submission.pk).update(attachment=submission.attachment.name)
     if replaced:
@@ -179,8 +202,8 @@ def _store_attachment(submission: ReportSubmission, upload: UploadedFile, extens
         transaction.on_commit(lambda: storage.delete(replaced))
 
 
-def _officers(unit: Unit) -> list[User]:
-    return list(User.objects.filter(unit=unit, is_active=True, role__in=PREPARERS).order_by("pk"))
+def _officers(submission: ReportSubmission) -> list[User]:
+    return list(answerable_accounts(party_of(submission)))
 
 
 @transaction.atomic
@@ -193,7 +216,8 @@ def submission_submit(
 ) -> ReportSubmission:
     """Send a draft or returned report to PX01, with an optional note and attached file. A report
     never generated is generated first, so that none goes out empty."""
-    _require_preparer(user, submission.unit)
+    party = party_of(submission)
+    _require_preparer(user, party)
     extension = attachment_check(attachment) if attachment else ""
     changes: dict[str, object] = {
         "status": Status.SUBMITTED,
@@ -203,7 +227,7 @@ def submission_submit(
     }
     if not submission.data:
         changes["data"] = contents.generate(
-            submission.obligation, unit=submission.unit, year=submission.year
+            submission.obligation, party=party, year=submission.year
         )
     _move(
         submission,
@@ -213,10 +237,8 @@ def submission_submit(
     )
     if attachment:
         _store_attachment(submission, attachment, extension)
-    reviewers = User.objects.filter(
-        unit__code=LEAD_DEPARTMENT, role=User.Role.HQ_STAFF, is_active=True
-    )
-    names = {"name": submission.obligation.name, "unit": submission.unit.code}
+    reviewers = lead_department_staff()
+    names = {"name": submission.obligation.name, "unit": party.label}
     notify(
         users=reviewers,
         title=_("Report submitted: %(name)s – %(unit)s") % names,
@@ -245,7 +267,7 @@ def submission_accept(*, user: User, submission: ReportSubmission) -> ReportSubm
     )
     names = {"name": submission.obligation.name, "year": submission.year}
     notify(
-        users=_officers(submission.unit),
+        users=_officers(submission),
         title=_("Report accepted: %(name)s") % names,
         body=_('PX01 has accepted your unit\'s report "%(name)s" for %(year)s.') % names,
         url=submission_url(submission),
@@ -276,7 +298,7 @@ def submission_return(*, user: User, submission: ReportSubmission, reason: str) 
     )
     names = {"name": submission.obligation.name, "year": submission.year, "reason": reason}
     notify(
-        users=_officers(submission.unit),
+        users=_officers(submission),
         title=_("Report returned: %(name)s") % names,
         body=_(
             'PX01 has returned your unit\'s report "%(name)s" for %(year)s. Reason: %(reason)s. '

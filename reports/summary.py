@@ -54,6 +54,11 @@ def file_name(year: int) -> str:
     return f"tong-hop-{year}.xlsx"
 
 
+def export_summary(year: int) -> str:
+    """What the workbook is, as the audit log names its download."""
+    return _("Summary workbook of the cohort discharged in %(year)s") % {"year": year}
+
+
 def cohort_size(year: int) -> int:
     return cohort(year).count()
 
@@ -160,7 +165,7 @@ def _timeliness(year: int, on: dt.date) -> Sheet:
             ),
         ],
         rows=(
-            [row.unit.code, row.unit.name, *(cell.label if cell else "" for cell in row.cells)]
+            [row.party.code, row.party.name, *(cell.label if cell else "" for cell in row.cells)]
             for row in rows
         ),
     )
@@ -247,9 +252,13 @@ def summary_write(
     year: int,
     as_of: dt.date,
     progress: Progress | None = None,
-) -> None:
-    """Write the workbook to a file (write-only openpyxl: memory stays flat whatever the size)."""
+) -> dict[str, int]:
+    """Write the workbook to a file (write-only openpyxl: memory stays flat whatever the size).
+    Returns the number of data rows of each sheet, for the audit log's entry of its download."""
     workbook = Workbook(write_only=True)
-    for sheet in summary_sheets(user=user, year=year, as_of=as_of, progress=progress):
-        write_sheet(workbook, sheet)
+    rows = {
+        sheet.title: write_sheet(workbook, sheet)
+        for sheet in summary_sheets(user=user, year=year, as_of=as_of, progress=progress)
+    }
     workbook.save(target)
+    return rows

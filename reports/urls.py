@@ -2,11 +2,43 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports.views import dashboards, exports, ledger, submissions
+from reports.views import dashboards, exports, funding, ledger, privacy, sheet, submissions
 
 app_name = "reports"
 
 urlpatterns: list = [
+    # -- funding (reports/views/funding.py) --
+    # Before the submissions: their "<code>/<year>/<unit>/" would take a three-part path.
+    path("funding/", funding.funding_page, name="funding"),
+    path("funding/estimate.xlsx", funding.funding_xlsx, name="funding_xlsx"),
+    path(
+        "funding/<int:pk>.xlsx", funding.funding_institution_xlsx, name="funding_institution_xlsx"
+    ),
+    # -- counselling sheet (reports/views/sheet.py) --
+    # Before the submissions too: "sheet/batch/<unit>.pdf" has three parts.
+    path("sheet/<int:soldier_pk>/", sheet.sheet_page, name="sheet"),
+    path("sheet/<int:soldier_pk>.pdf", sheet.sheet_pdf, name="sheet_pdf"),
+    path("sheet/batch/<str:unit_code>.pdf", sheet.sheet_batch, name="sheet_batch"),
+    # -- personal data: subject access and anonymisation (reports/views/privacy.py) --
+    # Before the submissions, and never three parts, so "<code>/<year>/<unit>/" cannot take them.
+    path(
+        "subject-access/<int:soldier_pk>/",
+        privacy.subject_access_page,
+        name="subject_access",
+    ),
+    path(
+        "subject-access/<int:soldier_pk>.pdf",
+        privacy.subject_access_pdf,
+        name="subject_access_pdf",
+    ),
+    path(
+        "subject-access/<int:soldier_pk>.xlsx",
+        privacy.subject_access_xlsx,
+        name="subject_access_xlsx",
+    ),
+    path("anonymisation/", privacy.anonymisation_page, name="anonymisation"),
+    path("anonymisation/drop/", privacy.anonymisation_drop, name="anonymisation_drop"),
+    path("anonymisation/approve/", privacy.anonymisation_approve, name="anonymisation_approve"),
     # -- deadlines and submissions (reports/views/submissions.py) --
     path("", submissions.submission_list, name="submissions"),
     path(

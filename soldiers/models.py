@@ -13,6 +13,33 @@ from django.utils.translation import gettext_lazy as _
 from soldiers import citizen_id as cid
 from soldiers.dates import add_months, month_of_service, month_start
 from units.models import Unit
+from units.personal_data import Audience, Basis, PersonalField, Retention
+
+# What the processing record (units.personal_data) says of a soldier's data, by group.
+_IDENTITY = PersonalField(
+    purpose=_("Identifying the soldier in the lists and on the files sent to institutions"),
+    basis=Basis.STATE_TASK,
+    audience=Audience.SOLDIER_AND_PARTNER,
+    retention=Retention.SOLDIER,
+)
+_SERVICE = PersonalField(
+    purpose=_("Following his service: survey at month 15, registration at month 18, discharge"),
+    basis=Basis.STATE_TASK,
+    audience=Audience.SOLDIER,
+    retention=Retention.SOLDIER_RECORD,
+)
+_HOME = PersonalField(
+    purpose=_("Handing him over to the commune police of his home after discharge"),
+    basis=Basis.STATE_TASK,
+    audience=Audience.SOLDIER,
+    retention=Retention.SOLDIER_RECORD,
+)
+_HISTORY = PersonalField(
+    purpose=_("Keeping who changed his file, when, and what it was before and after"),
+    basis=Basis.SECURITY,
+    audience=Audience.SOLDIER,
+    retention=Retention.SOLDIER_RECORD,
+)
 
 
 class ServiceRule(models.Model):
@@ -89,6 +116,49 @@ class Soldier(models.Model):
     employed_on = models.DateField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    PERSONAL_DATA = {
+        "full_name": _IDENTITY,
+        "sort_key": PersonalField(
+            purpose=_("Sorting lists by given name, in Vietnamese letter order"),
+            basis=Basis.STATE_TASK,
+            audience=_("No one: it is made from his name and only orders lists"),
+            retention=Retention.SOLDIER,
+            label=_("Sort key of the name"),
+        ),
+        "date_of_birth": _IDENTITY,
+        "gender": PersonalField(
+            purpose=_("Checking the citizen ID, whose 4th digit gives gender and century"),
+            basis=Basis.STATE_TASK,
+            audience=Audience.SOLDIER,
+            retention=Retention.SOLDIER_RECORD,
+        ),
+        "citizen_id": PersonalField(
+            purpose=_("Telling soldiers apart, and finding him again in an imported file"),
+            basis=Basis.STATE_TASK,
+            audience=Audience.CITIZEN_ID,
+            retention=Retention.SOLDIER,
+        ),
+        "phone": PersonalField(
+            purpose=_("Reaching him about training and job offers"),
+            basis=Basis.STATE_TASK,
+            audience=Audience.SOLDIER_AND_PARTNER,
+            retention=Retention.SOLDIER,
+        ),
+        "home_province_code": _HOME,
+        "home_ward_code": _HOME,
+        **dict.fromkeys(
+            (
+                "unit",
+                "rank",
+                "enlistment_date",
+                "expected_discharge_date",
+                "actual_discharge_date",
+                "archived_reason",
+            ),
+            _SERVICE,
+        ),
+    }
 
     class Meta:
         verbose_name = _("soldier")
@@ -204,6 +274,8 @@ class SoldierChange(models.Model):
     # {field: [before, after]} with values as displayed text.
     changes = models.JSONField(_("changes"), default=dict, blank=True)
 
+    PERSONAL_DATA = {"by": _HISTORY, "changes": _HISTORY}
+
     class Meta:
         verbose_name = _("history entry")
         verbose_name_plural = _("history")
@@ -220,6 +292,16 @@ class CitizenIdView(models.Model):
     soldier = models.ForeignKey(Soldier, on_delete=models.CASCADE, related_name="id_views")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
+
+    PERSONAL_DATA = {
+        "user": PersonalField(
+            purpose=_("Who saw his whole citizen ID, and when"),
+            basis=Basis.SECURITY,
+            audience=Audience.LOG,
+            retention=Retention.SOLDIER_RECORD,
+            label=_("Account that saw it"),
+        ),
+    }
 
     class Meta:
         ordering = ["-at"]
@@ -252,6 +334,15 @@ class Counselling(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    PERSONAL_DATA = {
+        "note": PersonalField(
+            purpose=_("What was said at counselling, for the next officer who meets him"),
+            basis=Basis.STATE_TASK,
+            audience=Audience.SOLDIER,
+            retention=Retention.SOLDIER_RECORD,
+        ),
+    }
 
     class Meta:
         verbose_name = _("counselling")

@@ -323,7 +323,9 @@ def _history_label(key: str) -> str:
         verbose_name = None
     if verbose_name:
         return capfirst(verbose_name)
-    return str(HISTORY_LABELS.get(key, key.replace("_", " ").capitalize()))
+    # Outcomes recorded above this layer are keyed by their history action (soldiers.outcomes).
+    label = HISTORY_LABELS.get(key) or dict(SoldierChange.Action.choices).get(key)
+    return str(label or key.replace("_", " ").capitalize())
 
 
 def _history_line(key: str, values: Any) -> HistoryLine:

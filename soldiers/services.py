@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -19,7 +20,8 @@ from soldiers import citizen_id as cid
 from soldiers import milestones
 from soldiers.models import CitizenIdView, Counselling, ServiceRule, Soldier, SoldierChange
 from soldiers.selectors import service_rule_on
-from units.models import Unit, User
+from units import audit
+from units.models import AuditEvent, Unit, User
 from units.scoping import Scope, scope_for
 from units.vietnamese import name_sort_key
 
@@ -305,9 +307,13 @@ def counselling_record(
     return counselling
 
 
-def citizen_id_reveal(*, user: User, soldier: Soldier) -> str:
-    """The full citizen ID, for one who may see the soldier; each showing is logged."""
+@transaction.atomic
+def citizen_id_reveal(*, user: User, soldier: Soldier, request: HttpRequest | None = None) -> str:
+    """The full citizen ID, for one who may see the soldier; each showing is logged twice: in
+    the soldier's own list of who saw it, and in the audit log (with the `request`'s address),
+    where the daily check counts whole IDs per account."""
     CitizenIdView.objects.create(soldier=soldier, user=user)
+    audit.record(AuditEvent.Kind.CITIZEN_ID_VIEWED, user=user, request=request, subject=soldier)
     return soldier.citizen_id
 
 

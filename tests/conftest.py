@@ -6,11 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+import django_otp
 import pytest
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.http import HttpRequest
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import CommuneFactory, UnitFactory, UserFactory
+from units import two_factor
 from units.models import Unit, User
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -94,6 +99,27 @@ def users(tree: Tree, make_user: Callable[..., User]) -> dict[str, User]:
     }
 
 
+def _second_factor_given(
+    sender: object, request: HttpRequest, user: User, **kwargs: object
+) -> None:
+    """The test client's force_login() and login() stand for a whole sign-in: the password and,
+    for an account that has a second factor or must have one, its code (units/two_factor.py).
+    Real requests, through the sign-in pages, are left to the real two steps."""
+    if type(request) is not HttpRequest:
+        return
+    device = two_factor.totp_device(user)
+    if device is None and not two_factor.required_for(user):
+        return
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    # As django_otp.login() would, had the test client's request a user to check it against.
+    request.session[django_otp.DEVICE_ID_SESSION_KEY] = device.persistent_id
+    request.session[two_factor.HAS_DEVICE_KEY] = True
+
+
+user_logged_in.connect(_second_factor_given, dispatch_uid="tests_second_factor_given")
+
+
 @pytest.fixture
 def login(client: Client) -> Callable[[User], Client]:
     def do(user: User) -> Client:
@@ -105,13 +131,23 @@ def login(client: Client) -> Callable[[User], Client]:
 
 # Reference rows seeded by data migrations (occupations, base salaries, service rules, deadlines).
 # A transactional test ends by emptying every table, so the next transactional test would find
-# none: this puts them back (each seed is idempotent).
-SEED_MIGRATIONS = (
-    "soldiers.migrations.0002_seed_service_rule",
-    "training.migrations.0002_seed_occupations",
-    "training.migrations.0004_seed_base_salary",
-    "reports.migrations.0002_seed_obligations",
-)
+# none: this puts them back. Every data migration of ours names its function `seed` and is
+# idempotent, so they are found rather than listed.
+LOCAL_APPS = ("units", "soldiers", "training", "employers", "reports")
+
+
+def _seed_functions() -> list:
+    import importlib
+    import pkgutil
+
+    functions = []
+    for app in LOCAL_APPS:
+        package = importlib.import_module(f"{app}.migrations")
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+            module = importlib.import_module(f"{app}.migrations.{info.name}")
+            if callable(getattr(module, "seed", None)):
+                functions.append(module.seed)
+    return functions
 
 
 @pytest.fixture(autouse=True)
@@ -119,10 +155,8 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
         return
-    import importlib
-
     from django.apps import apps
 
     request.getfixturevalue("transactional_db")
-    for module in SEED_MIGRATIONS:
-        importlib.import_module(module).seed(apps, None)
+    for seed in _seed_functions():
+        seed(apps, None)

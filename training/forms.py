@@ -19,7 +19,12 @@ from soldiers.forms import DateField, province_choices, ward_choices
 from soldiers.models import Soldier
 from soldiers.selectors import filter_units
 from training.models import CareerWish, Course, Institution, Occupation, Registration
-from training.selectors import open_courses, registrations_visible_to, survey_occupations
+from training.selectors import (
+    RECEIVED,
+    open_courses,
+    registrations_visible_to,
+    survey_occupations,
+)
 from units.models import User
 from units.scoping import scope_for
 
@@ -435,14 +440,15 @@ class CourseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Only open choices, plus what the course names today (kept if since taken off).
         course = self.instance
-        keep_institution = Q(pk=course.institution_id) if course.pk else Q(pk__in=[])
-        self.fields["institution"].queryset = Institution.objects.filter(
-            Q(active=True) | keep_institution
-        ).order_by("name")
+        if "institution" in self.fields:  # a partner's proposal is for his own institution
+            keep_institution = Q(pk=course.institution_id) if course.pk else Q(pk__in=[])
+            self.fields["institution"].queryset = Institution.objects.filter(
+                Q(active=True) | keep_institution
+            ).order_by("name")
+            self.fields["institution"].empty_label = _("Choose an institution")
         self.fields["occupation"].queryset = survey_occupations(
             keep=course.occupation if course.pk else None
         )
-        self.fields["institution"].empty_label = _("Choose an institution")
         self.fields["occupation"].empty_label = _("Choose an occupation")
         self.fields["level"].choices = [("", _("Choose a level")), *Course.Level.choices]
         self.fields["list_year"].initial = lambda: timezone.localdate().year
@@ -488,3 +494,61 @@ class CourseFilterForm(YearForm):
             "province_code": data.get("province"),
             "with_seats_left": bool(data.get("seats")),
         }
+
+
+# -- partners: accounts of an institution's staff, and their own pages (views/partner.py) --
+
+
+class PartnerInviteForm(forms.Form):
+    """A partner account (an institution's or an employer's staff): the invitation to choose a
+    password goes to the e-mail address."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        help_text=_("Letters, digits and . @ + - _ only, for example nguyenvana.cdcg."),
+    )
+    email = forms.EmailField(label=_("E-mail"))
+
+
+class PartnerRegistrationFilterForm(forms.Form):
+    """The institution's registrations: a name, a status, a course (wrong values are ignored)."""
+
+    search = forms.CharField(label=_("Name"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    course = forms.ModelChoiceField(
+        label=_("Course"), queryset=Course.objects.none(), required=False, empty_label=_("All")
+    )
+
+    def __init__(self, *args: Any, institution: Institution, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        statuses = [(s.value, s.label) for s in RECEIVED]
+        self.fields["status"].choices = _all(statuses)
+        self.fields["course"].queryset = institution.courses.select_related("occupation").order_by(
+            "-list_year", "occupation__name", "level", "pk"
+        )
+        self.fields["course"].label_from_instance = lambda course: (
+            f"{course.occupation.name} ({course.get_level_display()}, {course.list_year})"
+        )
+
+    def arguments(self) -> dict[str, Any]:
+        """Arguments for training.selectors.partner_registrations."""
+        self.is_valid()
+        data = self.cleaned_data
+        course = data.get("course")
+        return {
+            "search": data.get("search") or "",
+            "status": data.get("status") or "",
+            "course_id": course.pk if course else None,
+        }
+
+
+class CourseProposalForm(CourseForm):
+    """A course an institution's staff proposes for his institution (PA03 approves it)."""
+
+    class Meta(CourseForm.Meta):
+        # The institution is his own, and the approval PA03's.
+        fields = [
+            f for f in CourseForm.Meta.fields if f not in ("institution", "approved", "active")
+        ]

@@ -8,6 +8,27 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from soldiers.models import Soldier
+from units.personal_data import Audience, Basis, PersonalField, Retention
+
+# What the processing record (units.personal_data) says of the data kept here.
+_WISH = PersonalField(
+    purpose=_("Matching him with courses, job openings and loans he asked for"),
+    basis=Basis.STATE_TASK,
+    audience=Audience.SOLDIER,
+    retention=Retention.SOLDIER_RECORD,
+)
+_TRAINING = PersonalField(
+    purpose=_("Following his training: the figures, the training support and its settlement"),
+    basis=Basis.STATE_TASK,
+    audience=Audience.SOLDIER_AND_PARTNER,
+    retention=Retention.SOLDIER_RECORD,
+)
+_CONTACT = PersonalField(
+    purpose=_("Reaching the partner's contact person about registrations, offers and reports"),
+    basis=Basis.CONTACT,
+    audience=Audience.CONTACT,
+    retention=Retention.CONTACT,
+)
 
 
 class Occupation(models.Model):
@@ -91,6 +112,20 @@ class CareerWish(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    PERSONAL_DATA = dict.fromkeys(
+        (
+            "wants_training",
+            "occupation",
+            "preferred_institution",
+            "preferred_work_place",
+            "stay_in_police",
+            "wants_loan",
+            "loan_purpose",
+            "note",
+        ),
+        _WISH,
+    )
+
     class Meta:
         verbose_name = _("career wish")
         verbose_name_plural = _("career wishes")
@@ -159,6 +194,9 @@ class Institution(models.Model):
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     active = models.BooleanField(_("active"), default=True)
+
+    PERSONAL_DATA = dict.fromkeys(("contact_name", "phone", "email"), _CONTACT)
+    NOT_PERSONAL_DATA = {"address": _("The address of an institution, not of a person.")}
 
     class Meta:
         verbose_name = _("training institution")
@@ -294,6 +332,10 @@ class Registration(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    PERSONAL_DATA = dict.fromkeys(
+        ("enrolled_on", "completed_on", "certificate_number", "withdrawal_reason"), _TRAINING
+    )
+
     class Meta:
         verbose_name = _("training registration")
         verbose_name_plural = _("training registrations")
@@ -382,6 +424,8 @@ class TrainingSupport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    PERSONAL_DATA = dict.fromkeys(("card_number", "settled_vnd", "amount_vnd"), _TRAINING)
 
     class Meta:
         verbose_name = _("training support")

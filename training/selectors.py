@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from vietnam_provinces import Province
@@ -24,6 +25,7 @@ from training.models import (
 )
 from units.models import Unit, User
 from units.scoping import scope_for
+from units.selectors import partner_link
 
 SUPPORT_MULTIPLIER = 12  # support is capped at 12 × base salary (DESIGN.md §8), both regimes
 
@@ -296,3 +298,105 @@ def sent_list_rows(sent_list: RegistrationList) -> QuerySet[Registration]:
     return sent_list.rows.select_related("soldier__unit", "occupation", "course").order_by(
         "soldier__sort_key", "soldier__pk"
     )
+
+
+# -- partners: the staff of a training institution (training/views/partner.py) --
+# A partner account sees no soldier through the unit scope (units.scoping gives it none); it
+# sees the registrations sent to its own institution, and nothing of any other.
+
+# What the institution received: a list was sent to it (a registration withdrawn before being
+# sent never reached it).
+RECEIVED = (
+    Registration.Status.SENT,
+    Registration.Status.ENROLLED,
+    Registration.Status.COMPLETED,
+    Registration.Status.WITHDRAWN,
+)
+PARTNER_PAGE_SIZE = 50
+
+
+def staff_institution(user: User) -> Institution | None:
+    """The institution an active institution_staff account works for; None for anyone else."""
+    link = partner_link(user, role=User.Role.INSTITUTION_STAFF, relation="institution_link")
+    return link.institution if link else None
+
+
+def partner_institution(user: User) -> Institution:
+    """The institution of the partner's pages: 403 for every other account, police included."""
+    institution = staff_institution(user)
+    if institution is None:
+        raise PermissionDenied
+    return institution
+
+
+def institution_registrations(institution: Institution) -> QuerySet[Registration]:
+    """The registrations sent to the institution, whatever became of them since."""
+    return Registration.objects.filter(
+        institution=institution, status__in=RECEIVED, sent_on__isnull=False
+    )
+
+
+def may_record_for_institution(user: User, registration: Registration) -> bool:
+    """The staff of the institution a registration was sent to record what becomes of it
+    (enrolment, completion, withdrawal); the police's own rule is soldiers.outcomes'."""
+    institution = staff_institution(user)
+    return (
+        institution is not None
+        and registration.sent_on is not None
+        and registration.institution_id == institution.pk
+    )
+
+
+def may_settle_for_institution(user: User, support: TrainingSupport) -> bool:
+    """The institution keeps a soldier's training card as its voucher and settles it: its staff
+    may, for a soldier whose registration was sent to it."""
+    institution = staff_institution(user)
+    return (
+        institution is not None
+        and institution_registrations(institution).filter(soldier_id=support.soldier_id).exists()
+    )
+
+
+def partner_registrations(
+    *, institution: Institution, search: str = "", status: str = "", course_id: int | None = None
+) -> QuerySet[Registration]:
+    """The institution's registrations by name, each with the soldier's sending unit, the course
+    and his training cards: one query per page, and one for the cards."""
+    qs = institution_registrations(institution)
+    for word in search.split():
+        qs = qs.filter(soldier__full_name__icontains=word)
+    if status:
+        qs = qs.filter(status=status)
+    if course_id is not None:
+        qs = qs.filter(course_id=course_id)
+    cards = TrainingSupport.objects.filter(regime=TrainingSupport.Regime.CARD).order_by("pk")
+    return (
+        qs.select_related("soldier__unit", "occupation", "course")
+        .prefetch_related(Prefetch("soldier__training_supports", cards, to_attr="cards"))
+        .order_by("soldier__sort_key", "soldier__pk", "pk")
+    )
+
+
+def partner_registration_get(*, user: User, pk: int) -> Registration:
+    """One registration of the partner's institution, or 404 (another institution's too)."""
+    qs = institution_registrations(partner_institution(user)).select_related(
+        "soldier__unit", "occupation", "course__institution"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def partner_card_get(*, user: User, pk: int) -> TrainingSupport:
+    """A training card of a soldier sent to the partner's institution, or 404."""
+    sent = institution_registrations(partner_institution(user)).values("soldier_id")
+    cards = TrainingSupport.objects.filter(regime=TrainingSupport.Regime.CARD, soldier_id__in=sent)
+    return get_object_or_404(cards.select_related("soldier__unit"), pk=pk)
+
+
+def partner_courses(*, institution: Institution) -> QuerySet[Course]:
+    """The institution's courses, proposals waiting for PA03 among them, with their seats."""
+    return institution_courses(institution)
+
+
+def partner_course_get(*, user: User, pk: int) -> Course:
+    """One course of the partner's institution, or 404."""
+    return get_object_or_404(Course.objects.filter(institution=partner_institution(user)), pk=pk)

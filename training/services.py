@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -22,14 +23,23 @@ from training.models import (
     CareerWish,
     Course,
     Institution,
+    InstitutionStaff,
     Occupation,
     Registration,
     RegistrationList,
     TrainingSupport,
 )
-from training.selectors import support_cap_on
+from training.selectors import (
+    may_record_for_institution,
+    may_settle_for_institution,
+    partner_institution,
+    staff_institution,
+    support_cap_on,
+)
 from units.models import User
 from units.scoping import Catalogue, may_keep
+from units.selectors import unit_officers_over
+from units.services import invitation_create, notify, partner_account_invite
 
 # The answers an officer reads in the soldier's history, in the order of the survey form.
 MAIN_ANSWERS = (
@@ -228,7 +238,10 @@ def course_save(*, user: User, course: Course | None = None, **fields: Any) -> C
     """Add or change a course of PA03's list: it lasts more than zero months, costs no negative
     amount, and an institution lists an occupation at a level once in a year's list."""
     _require_catalogue_keeper(user)
-    course = course or Course()
+    return _course_check_and_save(course or Course(), fields)
+
+
+def _course_check_and_save(course: Course, fields: dict[str, Any]) -> Course:
     for name, value in fields.items():
         setattr(course, name, value)
     errors: dict[str, list[str]] = {}
@@ -240,6 +253,45 @@ def course_save(*, user: User, course: Course | None = None, **fields: Any) -> C
     if course.support_vnd is not None and course.support_vnd < 0:
         errors["support_vnd"] = [_("The support level must not be negative.")]
     return _catalogue_save(course, errors)
+
+
+# ---- partners: what an institution's or an employer's staff may change, and who is told ----
+
+
+def require_writer_or_partner(user: User, soldier: Soldier, *, partner: bool) -> None:
+    """The police who record the soldier's outcomes (soldiers.outcomes), or the partner the
+    record concerns (`partner`: the institution it was sent to, the employer he was referred to,
+    as the partner's own selectors decide). Nobody changes an archived file."""
+    if not partner:
+        require_outcome_writer(user, soldier)
+    elif soldier.archived:
+        raise ValidationError(_("This soldier's file is archived; restore it first."))
+
+
+def outcome_recorded(
+    *, soldier: Soldier, user: User, action: str, summary: str, before: str = "", partner: str = ""
+) -> None:
+    """The history line of an outcome. A change made by a partner (`partner`: the name of his
+    institution or employer) is also told in the app to the officers of the soldier's unit and
+    of the units above it, who answer for his path."""
+    outcome_history(soldier=soldier, user=user, action=action, before=before, summary=summary)
+    if not partner:
+        return
+    label = SoldierChange.Action(action).label
+    notify(
+        users=unit_officers_over(units=[soldier.unit]),
+        title=_("%(partner)s updated the file of %(name)s")
+        % {"partner": partner, "name": soldier.full_name},
+        body=_("%(action)s: %(summary)s (recorded by %(user)s).")
+        % {"action": label, "summary": summary, "user": user.get_full_name()},
+        url=reverse("soldiers:detail", args=[soldier.pk]),
+    )
+
+
+def _institution_name(user: User) -> str:
+    """The name of the user's institution if he is its staff ("" for the police)."""
+    institution = staff_institution(user)
+    return institution.name if institution else ""
 
 
 # ---- registrations: wished → sent to institution → enrolled → completed / withdrawn ----
@@ -265,17 +317,24 @@ def _move(registration: Registration, expected: str, **changes: Any) -> Registra
     return registration
 
 
+def _require_registration_writer(user: User, registration: Registration) -> None:
+    require_writer_or_partner(
+        user, registration.soldier, partner=may_record_for_institution(user, registration)
+    )
+
+
 def _registration_changed(registration: Registration, user: User, before: str = "") -> None:
     """History line for the change, and the soldier's milestone columns brought up to date."""
     milestones.refresh([registration.soldier_id])
     course = registration.course
     where = f" – {course.institution.name}" if course else ""
-    outcome_history(
+    outcome_recorded(
         soldier=registration.soldier,
         user=user,
         action=SoldierChange.Action.REGISTRATION,
         before=before,
         summary=f"{registration.occupation.name}{where}: {registration.get_status_display()}",
+        partner=_institution_name(user),
     )
 
 
@@ -371,7 +430,7 @@ def registrations_send(
 @transaction.atomic
 def registration_enrol(*, user: User, registration: Registration, on: dt.date) -> Registration:
     """The institution took him in. Only after the list was sent, and not before that day."""
-    require_outcome_writer(user, registration.soldier)
+    _require_registration_writer(user, registration)
     _require_status(
         registration,
         Registration.Status.SENT,
@@ -392,7 +451,7 @@ def registration_complete(
     *, user: User, registration: Registration, on: dt.date, certificate_number: str = ""
 ) -> Registration:
     """He finished the course: only after enrolment; a certificate number is unique per school."""
-    require_outcome_writer(user, registration.soldier)
+    _require_registration_writer(user, registration)
     _require_status(
         registration,
         Registration.Status.ENROLLED,
@@ -431,7 +490,7 @@ def registration_withdraw(
     *, user: User, registration: Registration, on: dt.date, reason: str
 ) -> Registration:
     """He left before finishing (or gave up before starting); the reason is required."""
-    require_outcome_writer(user, registration.soldier)
+    _require_registration_writer(user, registration)
     _require_status(
         registration,
         *Registration.OPEN_STATUSES,
@@ -460,8 +519,12 @@ COMMUNE_WINDOW_MONTHS = 60
 
 
 def _support_history(support: TrainingSupport, user: User, summary: str) -> None:
-    outcome_history(
-        soldier=support.soldier, user=user, action=SoldierChange.Action.SUPPORT, summary=summary
+    outcome_recorded(
+        soldier=support.soldier,
+        user=user,
+        action=SoldierChange.Action.SUPPORT,
+        summary=summary,
+        partner=_institution_name(user),
     )
 
 
@@ -505,8 +568,11 @@ def support_issue_card(
 def support_settle_card(
     *, user: User, support: TrainingSupport, on: dt.date, amount_vnd: int
 ) -> TrainingSupport:
-    """The institution settles the card after the course; an expired card cannot be used."""
-    require_outcome_writer(user, support.soldier)
+    """The institution settles the card after the course; an expired card cannot be used. The
+    police record it, or the institution's own staff (a soldier sent to it)."""
+    require_writer_or_partner(
+        user, support.soldier, partner=may_settle_for_institution(user, support)
+    )
     if support.regime != TrainingSupport.Regime.CARD or support.card_status != "issued":
         raise ValidationError(_("Only an issued card can be settled."))
     if on > support.valid_until:
@@ -580,3 +646,70 @@ def support_decide_application(
     support.save(update_fields=["decided_on", "amount_vnd"])
     _support_history(support, user, _("Application decided"))
     return support
+
+
+# ---- partner accounts and course proposals (PA03 and PX01; the institution's own staff) ----
+
+
+@transaction.atomic
+def institution_staff_invite(
+    *,
+    user: User,
+    institution: Institution,
+    username: str,
+    full_name: str,
+    email: str,
+    base_url: str = "",
+) -> User:
+    """PA03 or PX01 opens an account for a member of an institution's staff: role
+    institution_staff, no unit, no password until he follows the invitation e-mailed to him."""
+    _require_catalogue_keeper(user)
+    account = partner_account_invite(
+        created_by=user,
+        role=User.Role.INSTITUTION_STAFF,
+        username=username,
+        full_name=full_name,
+        email=email,
+        base_url=base_url,
+    )
+    InstitutionStaff.objects.create(user=account, institution=institution)
+    return account
+
+
+@transaction.atomic
+def institution_staff_reinvite(*, user: User, staff: InstitutionStaff, base_url: str = "") -> str:
+    """A new invitation for an institution's account (the last one expired, or was lost)."""
+    _require_catalogue_keeper(user)
+    return invitation_create(user=staff.user, created_by=user, base_url=base_url)
+
+
+@transaction.atomic
+def course_propose(*, user: User, course: Course | None = None, **fields: Any) -> Course:
+    """An institution's staff proposes a course of his institution for a year's list, or changes
+    a proposal not yet approved: it waits for PA03's approval before officers see it (a course
+    already on the list is PA03's to change). The rules are PA03's own."""
+    institution = partner_institution(user)
+    if course is not None and course.institution_id != institution.pk:
+        raise PermissionDenied(_("Your account may not change this list."))
+    if course is not None and course.approved:
+        raise ValidationError(_("This course is already on the list; ask PA03 to change it."))
+    fields |= {"institution": institution, "approved": False, "proposed_by": user}
+    return _course_check_and_save(course or Course(), fields)
+
+
+@transaction.atomic
+def course_approve(*, user: User, course: Course) -> Course:
+    """PA03 or PX01 approves a proposed course: from now on it is on the list (the conditional
+    update approves it once; the proposer is told)."""
+    _require_catalogue_keeper(user)
+    if not Course.objects.filter(pk=course.pk, approved=False).update(approved=True):
+        raise ValidationError(_("This course is already approved."))
+    course.refresh_from_db()
+    if course.proposed_by_id:
+        notify(
+            users=User.objects.filter(pk=course.proposed_by_id),
+            title=_("Course approved: %(course)s") % {"course": course},
+            body=_("PA03 has approved the course you proposed; it is now on the list."),
+            url=reverse("training:partner_courses"),
+        )
+    return course

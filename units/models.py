@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.models import Session
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from units.personal_data import Audience, Basis, PersonalField, Retention
 
 
 class Unit(models.Model):
@@ -97,6 +100,40 @@ class User(AbstractUser):
 
     REQUIRED_FIELDS = ["email"]
 
+    # The processing record (units.personal_data) is generated from these entries.
+    PERSONAL_DATA = {
+        "username": PersonalField(
+            purpose=_("Signing in, and naming the author in the history and the audit log"),
+            basis=Basis.ACCOUNTS,
+            audience=Audience.STAFF,
+            retention=Retention.ACCOUNT,
+        ),
+        "full_name": PersonalField(
+            purpose=_("Naming the officer or partner staff member on the pages"),
+            basis=Basis.ACCOUNTS,
+            audience=Audience.STAFF,
+            retention=Retention.ACCOUNT,
+        ),
+        "email": PersonalField(
+            purpose=_("Invitations, and the e-mail copies of notifications"),
+            basis=Basis.ACCOUNTS,
+            audience=Audience.ACCOUNT,
+            retention=Retention.ACCOUNT,
+        ),
+        "password": PersonalField(
+            purpose=_("Signing in; only a one-way hash is kept"),
+            basis=Basis.SECURITY,
+            audience=_("No one: not even the administrators can read it back"),
+            retention=Retention.ACCOUNT,
+        ),
+        "last_login": PersonalField(
+            purpose=_("Spotting accounts no longer in use"),
+            basis=Basis.SECURITY,
+            audience=Audience.ACCOUNT,
+            retention=Retention.ACCOUNT,
+        ),
+    }
+
     class Meta:
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
@@ -137,6 +174,16 @@ class Notification(models.Model):
     # Set by the one e-mail task that wins the conditional update: a retried or duplicated
     # task finds it filled and sends nothing.
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    PERSONAL_DATA = dict.fromkeys(
+        ("title", "body"),
+        PersonalField(
+            purpose=_("Telling an account what needs its action; a notice may name a soldier"),
+            basis=Basis.STATE_TASK,
+            audience=_("The account it is addressed to"),
+            retention=Retention.ACCOUNT,
+        ),
+    )
 
     class Meta:
         verbose_name = _("notification")
@@ -207,6 +254,30 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
 
+    PERSONAL_DATA = {
+        **dict.fromkeys(
+            ("username", "ip_address", "user_agent"),
+            PersonalField(
+                purpose=_("Who did what, from which address and browser"),
+                basis=Basis.SECURITY,
+                audience=Audience.LOG,
+                retention=Retention.LOG,
+            ),
+        ),
+        "subject_id": PersonalField(
+            purpose=_("Whose record the event concerns: a soldier, an account"),
+            basis=Basis.SECURITY,
+            audience=Audience.LOG,
+            retention=Retention.LOG,
+        ),
+        "details": PersonalField(
+            purpose=_("What an export held (its filters and rows) or what changed in an account"),
+            basis=Basis.SECURITY,
+            audience=Audience.LOG,
+            retention=Retention.LOG,
+        ),
+    }
+
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit log")
@@ -219,3 +290,76 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.username} {self.kind}"
+
+
+class ExportAlert(models.Model):
+    """PX01 was told that one account exported more whole citizen IDs in a day than the set
+    limit (units.services.full_id_export_alerts). The row is claimed before the notice is sent:
+    at most one per account and day (the command line, with no account, counts as one), so the
+    daily check may run twice without telling twice."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    day = models.DateField(_("day"))
+    full_ids = models.PositiveIntegerField(_("whole citizen IDs"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("export alert")
+        verbose_name_plural = _("export alerts")
+        ordering = ["-day", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "day"],
+                condition=Q(user__isnull=False),
+                name="exportalert_once_per_account_day",
+            ),
+            # NULLs are distinct in a unique index: the command line needs its own.
+            models.UniqueConstraint(
+                fields=["day"],
+                condition=Q(user__isnull=True),
+                name="exportalert_once_per_command_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} {self.user_id} {self.full_ids}"
+
+
+class UserSession(models.Model):
+    """Who a signed-in session belongs to, where from, and since when: Django's session table
+    keys sessions by a random key only. The row goes with its session (every session backend
+    path deletes through the ORM, which cascades): signing out, ending it from the sessions page,
+    the expiry clean-up and a new key for the session all delete it."""
+
+    session = models.OneToOneField(
+        Session,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        db_column="session_key",
+        related_name="owner",
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    created_at = models.DateTimeField(_("signed in at"))
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    PERSONAL_DATA = dict.fromkeys(
+        ("created_at", "ip_address", "user_agent"),
+        PersonalField(
+            purpose=_("Showing an officer his sessions, so that he can end those not his"),
+            basis=Basis.SECURITY,
+            audience=Audience.ACCOUNT,
+            retention=Retention.SESSION,
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="usersession_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%d/%m/%Y %H:%M}"

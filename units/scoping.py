@@ -121,3 +121,11 @@ def may_keep(user: User | AnonymousUser, catalogue: str) -> bool:
     if user.role != Role.HQ_STAFF or user.unit is None:
         return False
     return user.unit.code in CATALOGUE_KEEPERS[catalogue] | {LEAD_DEPARTMENT}
+
+
+def is_lead(user: User | AnonymousUser) -> bool:
+    """PX01's headquarters staff, or a superuser standing in: they review the units' reports,
+    read the audit log and answer for personal data."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.department_code == LEAD_DEPARTMENT

@@ -1,22 +1,28 @@
 """Writing xlsx files safely (DESIGN.md §7): write-only workbooks, user text never a formula,
 dates as real dates, a bold frozen header, column widths.
 
-Every export in every app goes through `xlsx_bytes` / `xlsx_response`, so the rules hold once.
+Every export in every app goes through `xlsx_export` (a download, logged in the audit log) or
+`xlsx_bytes` / `xlsx_written`, so the rules hold once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
-from django.http import HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from units import audit, selectors
+from units.models import AuditEvent
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "DD/MM/YYYY"
@@ -36,6 +42,9 @@ class Sheet:
     title: str
     columns: Sequence[Column]
     rows: Iterable[Sequence[Any]]
+    # Lines above the table (a title, the period, totals), a bold label first on each; numbers in
+    # them are counts or amounts. An empty line parts them from the header, frozen under them.
+    preamble: Sequence[Sequence[Any]] = ()
 
 
 def cell(ws: WriteOnlyWorksheet, value: Any, number_format: str | None = None) -> WriteOnlyCell:
@@ -58,9 +67,16 @@ def cell(ws: WriteOnlyWorksheet, value: Any, number_format: str | None = None) -
 def write_sheet(workbook: Workbook, sheet: Sheet) -> int:
     """Add one sheet with its header; returns the number of data rows written."""
     ws = workbook.create_sheet(title=sheet.title[:31])
-    ws.freeze_panes = "A2"
+    above = len(sheet.preamble) + 1 if sheet.preamble else 0
+    ws.freeze_panes = f"A{above + 2}"
     for index, column in enumerate(sheet.columns):
         ws.column_dimensions[_letter(index)].width = column.width
+    for line in sheet.preamble:
+        cells = [cell(ws, v, AMOUNT_FORMAT if isinstance(v, int) else None) for v in line]
+        cells[0].font = BOLD
+        ws.append(cells)
+    if sheet.preamble:
+        ws.append([])
     header = []
     for column in sheet.columns:
         c = cell(ws, column.header)
@@ -84,16 +100,82 @@ def _letter(index: int) -> str:
     return letters
 
 
-def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
+def xlsx_written(sheets: Iterable[Sheet]) -> tuple[bytes, dict[str, int]]:
+    """The workbook, and the number of data rows written to each sheet (by title)."""
     workbook = Workbook(write_only=True)
-    for sheet in sheets:
-        write_sheet(workbook, sheet)
+    rows = {sheet.title: write_sheet(workbook, sheet) for sheet in sheets}
     buffer = BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return buffer.getvalue(), rows
+
+
+def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
+    return xlsx_written(sheets)[0]
+
+
+def _attachment(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def xlsx_response(filename: str, sheets: Iterable[Sheet]) -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(sheets), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return _attachment(xlsx_bytes(sheets), filename)
+
+
+def xlsx_export(
+    request: HttpRequest,
+    filename: str,
+    sheets: Iterable[Sheet],
+    *,
+    summary: str,
+    filters: Mapping[str, Any],
+    subject: Any | None = None,
+) -> HttpResponse:
+    """The download of a file made for the person at the browser, with its entry in the audit
+    log: who, `summary`, the filters and the rows it holds (per sheet too when it has several).
+    Every export view goes through this rather than xlsx_response."""
+    content, rows = xlsx_written(sheets)
+    per_sheet = {"sheets": rows} if len(rows) > 1 else {}
+    audit.record_export(
+        user=request.user,
+        request=request,
+        subject=subject,
+        summary=summary,
+        file=filename,
+        filters=filters,
+        rows=sum(rows.values()),
+        **per_sheet,
+    )
+    return _attachment(content, filename)
+
+
+def audit_sheet(events: QuerySet[AuditEvent]) -> Sheet:
+    """The audit log's entries as the page shows them (units.selectors.audit_row), read in
+    chunks: the log grows without end."""
+
+    def rows() -> Iterator[list[Any]]:
+        for event in events.iterator(chunk_size=2_000):
+            row = selectors.audit_row(event)
+            yield [
+                event.at,
+                event.username,
+                event.get_kind_display(),
+                row.subject,
+                event.summary,
+                row.details,
+                event.ip_address or "",
+                event.user_agent,
+            ]
+
+    columns = [
+        Column(_("Time"), 18, "DD/MM/YYYY HH:MM:SS"),
+        Column(_("Account"), 16),
+        Column(_("Kind of event"), 22),
+        Column(_("Subject"), 18),
+        Column(_("Summary"), 50),
+        Column(_("Details"), 60),
+        Column(_("Address"), 16),
+        Column(_("Browser"), 40),
+    ]
+    return Sheet(title=_("Audit log"), columns=columns, rows=rows())

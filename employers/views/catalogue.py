@@ -5,12 +5,14 @@ them; PA04 and PX01 keep the list (403 for anyone else's write)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,15 +21,17 @@ from employers import selectors, services
 from employers.catalogue_sheet import opening_sheet, place_of_work
 from employers.forms import EmployerFilterForm, EmployerForm, OpeningFilterForm, OpeningForm
 from employers.matching import occupation_gaps, soldiers_for
-from employers.models import Employer, JobOpening
+from employers.models import Employer, EmployerStaff, JobOpening
 from soldiers.models import Soldier
 from soldiers.outcomes import may_record_outcomes
 from soldiers.selectors import soldier_get
 from training.forms import YearForm
 from training.selectors import address_with_province
+from training.views import partner
 from units.models import User
 from units.scoping import Catalogue, may_keep
-from units.spreadsheets import xlsx_response
+from units.selectors import partner_accounts
+from units.spreadsheets import xlsx_export
 
 PAGE_SIZE = 50
 
@@ -70,13 +74,40 @@ def employer_list(request: HttpRequest) -> HttpResponse:
 def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     employer = selectors.employer_get(pk=pk)
     openings = selectors.employer_openings(employer=employer)
+    can_keep = may_keep(request.user, Catalogue.EMPLOYERS)
     context = {
         "employer": employer,
         "address": address_with_province(employer.address, employer.province_code),
         "rows": [OpeningRow(opening, place_of_work(opening)) for opening in openings],
-        "can_keep": may_keep(request.user, Catalogue.EMPLOYERS),
+        "can_keep": can_keep,
+        # The partner accounts are the keepers' business (they invite them).
+        "partner_accounts": partner_accounts(employer.staff.all()) if can_keep else [],
     }
     return render(request, "employers/employer_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def employer_staff_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """PA04 or PX01 opens an account for a member of the employer's staff and invites him."""
+    _require_keeper(request.user)
+    employer = get_object_or_404(Employer, pk=pk)
+    invite = partial(services.employer_staff_invite, employer=employer)
+    back = reverse("employers:employer_detail", args=[pk])
+    return partner.invite_page(request, organisation=employer, invite=invite, back=back)
+
+
+@require_POST
+def employer_staff_reinvite(request: HttpRequest, pk: int, staff_pk: int) -> HttpResponse:
+    """A new invitation for one of the employer's accounts (the last one expired)."""
+    _require_keeper(request.user)
+    staff = get_object_or_404(
+        EmployerStaff.objects.select_related("user"), pk=staff_pk, employer_id=pk
+    )
+    services.employer_staff_reinvite(
+        user=request.user, staff=staff, base_url=request.build_absolute_uri("/")
+    )
+    back = reverse("employers:employer_detail", args=[pk])
+    return partner.invited(request, staff.user, back=back)
 
 
 def _employer_form(request: HttpRequest, employer: Employer | None) -> HttpResponse:
@@ -174,6 +205,22 @@ def opening_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def opening_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """PA04 or PX01 approves an opening an employer's staff added or changed."""
+    _require_keeper(request.user)
+    opening = get_object_or_404(JobOpening, pk=pk)
+    try:
+        services.opening_approve(user=request.user, opening=opening)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The opening %(opening)s is approved.") % {"opening": opening.title}
+        )
+    return redirect("employers:opening_detail", pk=opening.pk)
+
+
+@require_POST
 def refer(request: HttpRequest, pk: int, soldier_pk: int) -> HttpResponse:
     """The one-click "Giới thiệu" of an opening's page. A soldier outside the user's scope is a
     404; the service refuses (403) those who may not record his outcomes, such as leaders."""
@@ -199,7 +246,13 @@ def refer(request: HttpRequest, pk: int, soldier_pk: int) -> HttpResponse:
 def openings_export(request: HttpRequest) -> HttpResponse:
     """PA04's list of a year (?year=, this year by default) as an xlsx file."""
     year = YearForm(request.GET).chosen_year()
-    return xlsx_response(f"nhu-cau-tuyen-dung-{year}.xlsx", [opening_sheet(year)])
+    return xlsx_export(
+        request,
+        f"nhu-cau-tuyen-dung-{year}.xlsx",
+        [opening_sheet(year)],
+        summary=_("Employers' job openings %(year)s") % {"year": year},
+        filters={"year": year},
+    )
 
 
 # -- the gap between wishes, seats and openings --

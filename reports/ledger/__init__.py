@@ -10,7 +10,7 @@ saved.
 from __future__ import annotations
 
 from reports.ledger.columns import COLUMNS, OPTIONAL, SHEET_TITLE
-from reports.ledger.export import export_units, ledger_export, ledger_sheet
+from reports.ledger.export import export_summary, export_units, ledger_export, ledger_sheet
 from reports.ledger.rows import LedgerPlan, ledger_apply, ledger_check
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "OPTIONAL",
     "SHEET_TITLE",
     "LedgerPlan",
+    "export_summary",
     "export_units",
     "ledger_apply",
     "ledger_check",

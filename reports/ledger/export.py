@@ -44,6 +44,17 @@ def ledger_export(*, year: int, unit: Unit | None = None, mask: bool = True) -> 
     return xlsx_bytes([ledger_sheet(year=year, unit=unit, mask=mask)])
 
 
+def export_summary(*, year: int, unit: Unit | None, command: bool = False) -> str:
+    """What a ledger file is, as the audit log names its export."""
+    names = {"year": year, "where": unit.code if unit else _("the whole province")}
+    if command:
+        return (
+            _("Tracking ledger %(year)s, %(where)s, whole citizen IDs, from the command line")
+            % names
+        )
+    return _("Tracking ledger %(year)s, %(where)s") % names
+
+
 def ledger_sheet(*, year: int, unit: Unit | None = None, mask: bool = True) -> Sheet:
     return Sheet(SHEET_TITLE, SHEET_COLUMNS, _rows(_soldiers(year, unit), mask=mask))
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -50,7 +51,8 @@ from soldiers.importing.workbook import ImportRefused, read_rows
 from soldiers.models import Counselling, Soldier, SoldierChange
 from soldiers.services import require_writer
 from training.models import CareerWish, Registration
-from units.models import User
+from units import audit
+from units.models import AuditEvent, User
 from units.scoping import scope_for
 
 BATCH_SIZE = 1_000
@@ -81,8 +83,8 @@ class LedgerPlan:
     new_registrations: list[Registration] = field(default_factory=list)
     changed_registrations: list[Registration] = field(default_factory=list)
     placements: list[Placement] = field(default_factory=list)
-    history: list[SoldierChange] = field(default_factory=list)
-    touched: list[Soldier] = field(default_factory=list)
+    # One history entry per soldier the ledger changes: his changed fields and what it records.
+    history: list[tuple[Soldier, dict[str, list[str]]]] = field(default_factory=list)
 
     @property
     def error_rows(self) -> int:
@@ -125,10 +127,15 @@ def ledger_check(*, user: User, content: bytes) -> LedgerPlan:
     return _plan(user, _read(content), lock=False)
 
 
-def ledger_apply(*, user: User, content: bytes) -> LedgerPlan:
+def ledger_apply(
+    *, user: User, content: bytes, file_name: str = "", request: HttpRequest | None = None
+) -> LedgerPlan:
     """Check the ledger again and, if no row has an error, save all of it in one transaction:
     soldiers (new, or changed with version + 1), counsellings, wishes, registrations and jobs,
-    each with its history entry. The plan says what was saved, or lists the errors."""
+    and one "imported" history entry for each soldier it changes, as the soldier import writes
+    (what the row records about him is in the same entry), and the import's entry in the audit
+    log: from the browser's `request`, or from the command line without one. The plan says
+    what was saved, or lists the errors."""
     require_writer(user, None)
     rows = _read(content)  # outside the transaction: reading the file takes the longest
     try:
@@ -136,6 +143,16 @@ def ledger_apply(*, user: User, content: bytes) -> LedgerPlan:
             plan = _plan(user, rows, lock=True)
             if not plan.errors:
                 _save(user, plan)
+                audit.record(
+                    AuditEvent.Kind.IMPORT,
+                    user=user,
+                    request=request,
+                    summary=_("Tracking ledger imported")
+                    if request is not None
+                    else _("Tracking ledger imported from the command line"),
+                    file=file_name,
+                    **plan.counts,
+                )
     except IntegrityError as error:
         # Someone recorded one of these soldiers or outcomes between the check and the write.
         raise ImportRefused(
@@ -184,7 +201,6 @@ class _Texts:
 @dataclass(frozen=True)
 class _Context:
     user: User
-    now: dt.datetime
     today: dt.date
     texts: _Texts
 
@@ -198,7 +214,7 @@ def _plan(user: User, rows: list[tuple[int, dict[str, Any]]], *, lock: bool) -> 
     scope = scope_for(user)
     mine = {n: s for n, s in lookups.holders.items() if scope.covers_unit(s.unit)}
     held = _held([soldier.pk for soldier in mine.values()])
-    context = _Context(user, timezone.now(), timezone.localdate(), _Texts())
+    context = _Context(user, timezone.localdate(), _Texts())
     plan = LedgerPlan()
     for row in read:
         # A citizen ID on file is that soldier, if he is the user's; else it is a duplicate.
@@ -213,8 +229,11 @@ def _plan(user: User, rows: list[tuple[int, dict[str, Any]]], *, lock: bool) -> 
         if errors:
             plan.errors.extend(errors)
             continue
-        soldier = plan_soldier(plan.soldiers, row.number, fields, existing)
-        _plan_outcomes(plan, soldier, row, his, context)
+        soldier, changes = plan_soldier(plan.soldiers, row.number, fields, existing)
+        # A new dict: the soldier's own changes also name the columns his upsert writes.
+        entry = changes | _plan_outcomes(plan, soldier, row, his, context)
+        if entry:
+            plan.history.append((soldier, entry))
     plan.errors.sort(key=lambda error: (error.row, ALL_COLUMNS.index(error.column)))
     return plan
 
@@ -267,47 +286,36 @@ def _soldier_fields(row: Row, existing: Soldier | None) -> dict[str, Any]:
 
 def _plan_outcomes(
     plan: LedgerPlan, soldier: Soldier, row: Row, held: Held, context: _Context
-) -> None:
-    before = len(plan.history)
+) -> dict[str, list[str]]:
+    """Plan what the row records about the soldier; returns it as his history keeps it,
+    {kind: [before, after]}, with the keys the services use for each kind."""
     out = row.outcomes
+    changes: dict[str, list[str] | None] = {}
     if out.counselled and out.counselled not in held.counselling_days:
-        _plan_counselling(plan, soldier, out.counselled, context)
+        changes["counselling"] = _plan_counselling(plan, soldier, out.counselled, context)
     if out.needs_training is not None:
-        _plan_wish(plan, soldier, row, held.wish, context)
+        changes["wish"] = _plan_wish(plan, soldier, row, held.wish, context)
     if out.enrolled:
-        _plan_registration(plan, soldier, row, registration_target(held.registrations), context)
+        target = registration_target(held.registrations)
+        changes["registration"] = _plan_registration(plan, soldier, row, target, context)
     if out.employed and out.employed not in held.placement_days:
-        _plan_placement(plan, soldier, out.employed, out.workplace, context)
-    if len(plan.history) > before:
-        plan.touched.append(soldier)
+        changes["placement"] = _plan_placement(plan, soldier, out.employed, out.workplace, context)
+    return {kind: change for kind, change in changes.items() if change is not None}
 
 
-def _history(
-    plan: LedgerPlan, soldier: Soldier, context: _Context, action: str, change: list[str]
-) -> None:
-    plan.history.append(
-        SoldierChange(
-            soldier=soldier,
-            by_id=context.user.pk,
-            at=context.now,
-            action=action,
-            changes={action: change},
-        )
-    )
-
-
-def _plan_counselling(plan: LedgerPlan, soldier: Soldier, day: dt.date, context: _Context) -> None:
+def _plan_counselling(
+    plan: LedgerPlan, soldier: Soldier, day: dt.date, context: _Context
+) -> list[str]:
     counselling = Counselling(
         soldier=soldier, date=day, kind=Counselling.Kind.INFORMATION, officer_id=context.user.pk
     )
     plan.counsellings.append(counselling)
-    summary = f"{context.texts.counselling} {context.texts.day(day)}"
-    _history(plan, soldier, context, SoldierChange.Action.COUNSELLING, ["", summary])
+    return ["", f"{context.texts.counselling} {context.texts.day(day)}"]
 
 
 def _plan_wish(
     plan: LedgerPlan, soldier: Soldier, row: Row, current: CareerWish | None, context: _Context
-) -> None:
+) -> list[str] | None:
     """A new current wish, only when the ledger's answer differs from his current one. It is
     dated on the ledger's counselling day (else today), never before the wish it replaces."""
     out = row.outcomes
@@ -316,7 +324,7 @@ def _plan_wish(
         out.needs_training,
         occupation_id,
     ):
-        return
+        return None
     surveyed = out.counselled or context.today
     if current is not None:
         surveyed = max(surveyed, current.surveyed_on)
@@ -331,8 +339,7 @@ def _plan_wish(
         **kept,
     )
     plan.wishes.append(wish)
-    change = [_wish_summary(current, context.texts), _wish_summary(wish, context.texts)]
-    _history(plan, soldier, context, SoldierChange.Action.WISH, change)
+    return [_wish_summary(current, context.texts), _wish_summary(wish, context.texts)]
 
 
 def _wish_summary(wish: CareerWish | None, texts: _Texts) -> str:
@@ -351,7 +358,7 @@ def _plan_registration(
     row: Row,
     target: Registration | None,
     context: _Context,
-) -> None:
+) -> list[str] | None:
     """Enrolled (and completed) on the ledger's dates: the registration the ledger shows is
     updated, or the one in progress moves on, or a new one without course is added."""
     out = row.outcomes
@@ -368,7 +375,7 @@ def _plan_registration(
             created_by_id=context.user.pk,
         )
         plan.new_registrations.append(registration)
-        change = ["", _registration_summary(registration, context.texts)]
+        return ["", _registration_summary(registration, context.texts)]
     elif (target.status, target.enrolled_on, target.completed_on) != (
         status,
         out.enrolled,
@@ -377,10 +384,8 @@ def _plan_registration(
         before = _registration_summary(target, context.texts)
         target.status, target.enrolled_on, target.completed_on = status, out.enrolled, completed
         plan.changed_registrations.append(target)
-        change = [before, _registration_summary(target, context.texts)]
-    else:
-        return
-    _history(plan, soldier, context, SoldierChange.Action.REGISTRATION, change)
+        return [before, _registration_summary(target, context.texts)]
+    return None
 
 
 def _registration_summary(registration: Registration, texts: _Texts) -> str:
@@ -394,7 +399,7 @@ def _registration_summary(registration: Registration, texts: _Texts) -> str:
 
 def _plan_placement(
     plan: LedgerPlan, soldier: Soldier, day: dt.date, workplace: str, context: _Context
-) -> None:
+) -> list[str]:
     placement = Placement(
         soldier=soldier,
         kind=Placement.Kind.ENTERPRISE,
@@ -407,14 +412,14 @@ def _plan_placement(
     summary = " – ".join(
         p for p in (context.texts.placement, workplace, context.texts.day(day)) if p
     )
-    _history(plan, soldier, context, SoldierChange.Action.PLACEMENT, ["", summary])
+    return ["", summary]
 
 
 # -- saving --
 
 
 def _save(user: User, plan: LedgerPlan) -> None:
-    save_soldiers(user, plan.soldiers)
+    save_soldiers(user, plan.soldiers, history=False)
     Counselling.objects.bulk_create(plan.counsellings, batch_size=BATCH_SIZE)
     # The wishes replaced stop being current before their successors are written (one current
     # wish per soldier).
@@ -430,6 +435,18 @@ def _save(user: User, plan: LedgerPlan) -> None:
         update_fields=["status", "enrolled_on", "completed_on"],
     )
     Placement.objects.bulk_create(plan.placements, batch_size=BATCH_SIZE)
-    SoldierChange.objects.bulk_create(plan.history, batch_size=BATCH_SIZE)
-    touched = [row.soldier for row in [*plan.soldiers.created, *plan.soldiers.updated]]
-    milestones.refresh(sorted({soldier.pk for soldier in [*touched, *plan.touched]}))
+    now = timezone.now()
+    SoldierChange.objects.bulk_create(
+        [
+            SoldierChange(
+                soldier=soldier,
+                by_id=user.pk,
+                at=now,
+                action=SoldierChange.Action.IMPORTED,
+                changes=changes,
+            )
+            for soldier, changes in plan.history
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    milestones.refresh(sorted(soldier.pk for soldier, _changes in plan.history))

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET
 
 from reports import services, summary
 from reports.filters import PeriodForm
-from units.spreadsheets import XLSX_CONTENT_TYPE, xlsx_response
+from units import audit
+from units.spreadsheets import XLSX_CONTENT_TYPE, xlsx_export
 
 # The progress page reloads itself this often while the job runs (a meta refresh: no script).
 REFRESH_SECONDS = 3
@@ -32,7 +33,13 @@ def summary_xlsx(request: HttpRequest) -> HttpResponse:
         )
         return redirect("reports:export_job", pk=job.pk)
     sheets = summary.summary_sheets(user=request.user, year=year, as_of=as_of)
-    return xlsx_response(summary.file_name(year), sheets)
+    return xlsx_export(
+        request,
+        summary.file_name(year),
+        sheets,
+        summary=summary.export_summary(year),
+        filters={"year": year, "as_of": as_of},
+    )
 
 
 @require_GET
@@ -45,9 +52,21 @@ def export_job(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def export_job_file(request: HttpRequest, pk: int) -> FileResponse:
     job = summary.job_get(user=request.user, pk=pk, ready=True)
+    year = job.params["year"]
+    rows = job.params.get("rows", {})
+    audit.record_export(
+        user=request.user,
+        request=request,
+        summary=summary.export_summary(year),
+        file=summary.file_name(year),
+        filters={"year": year, "as_of": job.params["as_of"]},
+        rows=sum(rows.values()) if rows else None,
+        sheets=rows,
+        job=job.pk,
+    )
     return FileResponse(
         job.file.open("rb"),
         as_attachment=True,
-        filename=summary.file_name(job.params["year"]),
+        filename=summary.file_name(year),
         content_type=XLSX_CONTENT_TYPE,
     )

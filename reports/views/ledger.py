@@ -26,7 +26,7 @@ from soldiers.importing import workbook
 from soldiers.services import require_writer
 from units.models import Unit
 from units.scoping import scope_for
-from units.spreadsheets import xlsx_response
+from units.spreadsheets import xlsx_export
 
 SESSION_KEY = "ledger_import"
 # A preview lists this many errors at most; the counts are always whole.
@@ -45,7 +45,9 @@ class ExportForm(forms.Form):
         help_text=gettext_lazy("The unit with all its sub-units."),
     )
 
-    def __init__(self, *args: object, units: QuerySet[Unit], province: bool, **kwargs: object):
+    def __init__(
+        self, *args: object, units: QuerySet[Unit], province: bool, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         if not province:  # a unit officer downloads his own units' ledger, never the province's
@@ -112,7 +114,13 @@ def ledger_download(request: HttpRequest) -> HttpResponse:
         return _render_page(request, form, ImportForm())
     year, unit = form.cleaned_data["year"], form.cleaned_data["unit"]
     name = f"so-theo-doi-{year}-{slugify(unit.code) if unit else 'toan-tinh'}.xlsx"
-    return xlsx_response(name, [ledger.ledger_sheet(year=year, unit=unit, mask=True)])
+    return xlsx_export(
+        request,
+        name,
+        [ledger.ledger_sheet(year=year, unit=unit, mask=True)],
+        summary=ledger.export_summary(year=year, unit=unit),
+        filters={"year": year, "unit": unit.code if unit else ""},
+    )
 
 
 def _staged(request: HttpRequest) -> workbook.StagedFile | None:
@@ -165,7 +173,9 @@ def ledger_confirm(request: HttpRequest) -> HttpResponse:
             request, _("The uploaded file is no longer on the server: upload it again.")
         )
     try:
-        plan = ledger.ledger_apply(user=request.user, content=content)
+        plan = ledger.ledger_apply(
+            user=request.user, content=content, file_name=staged.name, request=request
+        )
     except workbook.ImportRefused as refusal:
         return _refused(request, str(refusal))
     if plan.errors:  # the files changed since the preview: nothing was saved

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from reports import contents, deadlines, selectors, submissions
 from reports.forms import ReportYearForm, ReturnForm, SubmitForm
 from reports.selectors import SubmissionPage
+from units import audit
 
 UPCOMING_DAYS = 60
 
@@ -33,6 +34,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
         "year": year,
         "owed": selectors.owed_reports(user=request.user, year=year, on=on),
         "whole_province": scope.everything,
+        "partner": deadlines.own_party(request.user),
     }
     if scope.everything:
         obligations, rows = deadlines.timeliness_matrix(year=year, on=on)
@@ -62,7 +64,7 @@ def _render(
 ) -> HttpResponse:
     submission = page.submission
     status = submission.status if submission else submissions.Status.DRAFT
-    prepare = submissions.may_prepare(request.user, page.unit) and status in submissions.EDITABLE
+    prepare = submissions.may_prepare(request.user, page.party) and status in submissions.EDITABLE
     review = submissions.may_review(request.user) and status == submissions.Status.SUBMITTED
     state = page.state(timezone.localdate())
     data = submission.data if submission else {}
@@ -89,10 +91,10 @@ def submission_detail(request: HttpRequest, code: str, year: int, unit: str) -> 
 @require_POST
 def submission_generate(request: HttpRequest, code: str, year: int, unit: str) -> HttpResponse:
     page = _page(request, code, year, unit)
-    if not submissions.may_prepare(request.user, page.unit):
+    if not submissions.may_prepare(request.user, page.party):
         raise PermissionDenied
     submission = page.submission or submissions.submission_for(
-        unit=page.unit, obligation=page.obligation, year=year
+        party=page.party, obligation=page.obligation, year=year
     )
     try:
         submissions.submission_generate(user=request.user, submission=submission)
@@ -106,12 +108,12 @@ def submission_generate(request: HttpRequest, code: str, year: int, unit: str) -
 @require_POST
 def submission_submit(request: HttpRequest, code: str, year: int, unit: str) -> HttpResponse:
     page = _page(request, code, year, unit)
-    if not submissions.may_prepare(request.user, page.unit):
+    if not submissions.may_prepare(request.user, page.party):
         raise PermissionDenied
     form = SubmitForm(request.POST, request.FILES)
     if form.is_valid():
         submission = page.submission or submissions.submission_for(
-            unit=page.unit, obligation=page.obligation, year=year
+            party=page.party, obligation=page.obligation, year=year
         )
         try:
             submissions.submission_submit(
@@ -170,9 +172,16 @@ def submission_file(request: HttpRequest, code: str, year: int, unit: str) -> Fi
     submission = _page(request, code, year, unit).submission
     if submission is None or not submission.attachment:
         raise Http404
-    extension = PurePath(submission.attachment.name).suffix
-    return FileResponse(
-        submission.attachment.open("rb"),
-        as_attachment=True,
-        filename=f"{code}-{unit}-{year}{extension}",
+    filename = f"{code}-{unit}-{year}{PurePath(submission.attachment.name).suffix}"
+    # An uploaded file, not one we wrote: its rows are not ours to count.
+    audit.record_export(
+        user=request.user,
+        request=request,
+        subject=submission,
+        summary=_("Attachment of the report %(code)s %(year)s of %(party)s")
+        % {"code": code, "year": year, "party": unit},
+        file=filename,
+        filters={},
+        rows=None,
     )
+    return FileResponse(submission.attachment.open("rb"), as_attachment=True, filename=filename)

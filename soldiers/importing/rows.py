@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,8 @@ from soldiers.importing.cells import Lookups, read_row
 from soldiers.importing.columns import CITIZEN_ID, COLUMNS, FIELD_COLUMNS
 from soldiers.importing.workbook import ImportRefused, read_rows
 from soldiers.models import Soldier, SoldierChange
-from units.models import User
+from units import audit
+from units.models import AuditEvent, User
 from units.scoping import scope_for
 from units.vietnamese import name_sort_key
 
@@ -69,10 +71,13 @@ def import_check(*, user: User, content: bytes) -> ImportPlan:
     return _plan(user, read_rows(content), lock=False)
 
 
-def import_apply(*, user: User, content: bytes) -> ImportPlan:
+def import_apply(
+    *, user: User, content: bytes, file_name: str = "", request: HttpRequest | None = None
+) -> ImportPlan:
     """Check the file again and, if no row has an error, save every row in one transaction: new
-    soldiers, changed ones (version + 1) and a history entry for each. The plan returned says what
-    was saved, or lists the errors when nothing was."""
+    soldiers, changed ones (version + 1), a history entry for each and the import's entry in the
+    audit log (`request`, when given, for the address). The plan returned says what was saved,
+    or lists the errors when nothing was."""
     services.require_writer(user, None)
     rows = read_rows(content)  # outside the transaction: reading the file takes the longest
     try:
@@ -80,6 +85,16 @@ def import_apply(*, user: User, content: bytes) -> ImportPlan:
             plan = _plan(user, rows, lock=True)
             if not plan.errors:
                 save_soldiers(user, plan)
+                audit.record(
+                    AuditEvent.Kind.IMPORT,
+                    user=user,
+                    request=request,
+                    summary=_("Soldier list imported from Excel"),
+                    file=file_name,
+                    created=len(plan.created),
+                    updated=len(plan.updated),
+                    unchanged=plan.unchanged,
+                )
     except IntegrityError as error:
         # Someone recorded one of these citizen IDs between the check and the write.
         raise ImportRefused(
@@ -161,27 +176,30 @@ def _row_errors(
 
 def plan_soldier(
     plan: ImportPlan, number: int, fields: dict[str, Any], existing: Soldier | None
-) -> Soldier:
+) -> tuple[Soldier, dict[str, list[str]]]:
     """Add the row to the plan as a new, changed or unchanged soldier; returns that soldier (the
-    new one unsaved). Only the fields given are compared and set."""
+    new one unsaved) and his changes as history keeps them. Only the fields given are compared
+    and set."""
     if existing is None:
         soldier = Soldier(**fields, sort_key=name_sort_key(fields["full_name"]))
-        plan.created.append(PlannedRow(number, soldier, services.soldier_diff({}, fields)))
-        return soldier
+        changes = services.soldier_diff({}, fields)
+        plan.created.append(PlannedRow(number, soldier, changes))
+        return soldier, changes
     changes = services.soldier_diff({name: getattr(existing, name) for name in fields}, fields)
     if not changes:
         plan.unchanged += 1
-        return existing
+        return existing, changes
     for name, value in fields.items():
         setattr(existing, name, value)
     existing.sort_key = name_sort_key(existing.full_name)
     plan.updated.append(PlannedRow(number, existing, changes))
-    return existing
+    return existing, changes
 
 
-def save_soldiers(user: User, plan: ImportPlan) -> None:
-    """Write the planned soldiers in batches, each with an "imported" history entry. The changed
-    ones must have been read with `soldiers_holding(..., lock=True)` in this transaction."""
+def save_soldiers(user: User, plan: ImportPlan, *, history: bool = True) -> None:
+    """Write the planned soldiers in batches, each with an "imported" history entry unless the
+    caller writes those itself (`history=False`). The changed ones must have been read with
+    `soldiers_holding(..., lock=True)` in this transaction."""
     now = timezone.now()
     for row in [*plan.created, *plan.updated]:
         # The one milestone a soldier's own data decides (soldiers.milestones checks it).
@@ -202,16 +220,17 @@ def save_soldiers(user: User, plan: ImportPlan) -> None:
         unique_fields=["pk"],
         update_fields=[*changed, "sort_key", "cohort_year", "version", "updated_at"],
     )
-    SoldierChange.objects.bulk_create(
-        [
-            SoldierChange(
-                soldier=row.soldier,
-                by=user,
-                at=now,
-                action=SoldierChange.Action.IMPORTED,
-                changes=row.changes,
-            )
-            for row in [*plan.created, *plan.updated]
-        ],
-        batch_size=BATCH_SIZE,
-    )
+    if history:
+        SoldierChange.objects.bulk_create(
+            [
+                SoldierChange(
+                    soldier=row.soldier,
+                    by=user,
+                    at=now,
+                    action=SoldierChange.Action.IMPORTED,
+                    changes=row.changes,
+                )
+                for row in [*plan.created, *plan.updated]
+            ],
+            batch_size=BATCH_SIZE,
+        )

@@ -17,6 +17,7 @@ from soldiers.forms import ArchiveForm, SoldierFilterForm, SoldierForm, ward_cho
 from soldiers.models import Soldier
 from soldiers.outcomes import may_record_outcomes
 from units.models import User
+from units.scoping import is_lead
 
 PAGE_SIZE = 50
 
@@ -64,8 +65,15 @@ def _render_detail(request: HttpRequest, soldier: Soldier, full_id: str = "") ->
         # Training, support and jobs: commune officers record them too (soldiers.outcomes).
         "can_record_outcomes": may_record_outcomes(request.user, soldier),
         "full_citizen_id": full_id,
+        "can_report_subject_access": _answers_for_personal_data(request.user),
     }
     return render(request, "soldiers/soldier_detail.html", context)
+
+
+def _answers_for_personal_data(user: User) -> bool:
+    """PX01 (or a superuser) makes the subject-access report (reports.subject_access; this app
+    sits below reports and cannot ask it)."""
+    return is_lead(user)
 
 
 @require_GET
@@ -77,7 +85,7 @@ def soldier_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def citizen_id_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """The full number, shown on this response only; the service logs who saw it."""
     soldier = selectors.soldier_detail(user=request.user, pk=pk)
-    full_id = services.citizen_id_reveal(user=request.user, soldier=soldier)
+    full_id = services.citizen_id_reveal(user=request.user, soldier=soldier, request=request)
     return _render_detail(request, soldier, full_id)
 
 

@@ -110,7 +110,9 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     if staged is None or content is None:
         return _file_gone(request)
     try:
-        plan = importing.import_apply(user=request.user, content=content)
+        plan = importing.import_apply(
+            user=request.user, content=content, file_name=staged.name, request=request
+        )
     except importing.ImportRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("soldiers:import")

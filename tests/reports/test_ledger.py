@@ -23,6 +23,7 @@ from reports import ledger
 from reports.targets import figures
 from soldiers import services as soldier_services
 from soldiers.importing.workbook import ImportRefused
+from soldiers.milestones import MILESTONE_FIELDS
 from soldiers.models import Counselling, Soldier, SoldierChange
 from tests.factories import (
     HOME_PROVINCE,
@@ -104,7 +105,7 @@ def snapshot() -> dict[str, list]:
                 "unit_id",
                 "expected_discharge_date",
                 "actual_discharge_date",
-                "updated_at",
+                *MILESTONE_FIELDS,
             )
         ),
         "history": list(SoldierChange.objects.order_by("pk").values_list("pk", flat=True)),
@@ -455,7 +456,9 @@ def test_a_good_ledger_creates_exactly_its_soldiers_and_what_happened_to_them(tr
     ]  # fmt: skip
 
 
-def test_each_new_record_has_its_history_entry(tree, users) -> None:
+def test_a_new_soldier_has_one_history_entry_with_his_file_and_what_the_row_records(
+    tree, users
+) -> None:
     officer = users[OFFICER]
     row = ledger_row(
         1,
@@ -472,26 +475,26 @@ def test_each_new_record_has_its_history_entry(tree, users) -> None:
 
     ledger.ledger_apply(user=officer, content=ledger_file([row]))
 
-    entries = SoldierChange.objects.order_by("pk")
-    assert {entry.by for entry in entries} == {officer}
-    assert [(entry.action, entry.changes) for entry in entries][1:] == [
-        ("counselling", {"counselling": ["", "Tuyên truyền, phổ biến 10/05/2025"]}),
-        ("wish", {"wish": ["", "Có nhu cầu học nghề: Có; Nghề mong muốn: Hàn"]}),
-        (
-            "registration",
-            {
-                "registration": [
-                    "",
-                    "Hàn – chưa ghi cơ sở đào tạo: Đã hoàn thành 02/03/2026 – 01/06/2026",
-                ]
-            },
-        ),
-        (
-            "placement",
-            {"placement": ["", "Làm việc tại doanh nghiệp – Xưởng cơ khí Hoa Lư – 01/07/2026"]},
-        ),
-    ]
-    assert entries[0].action == "imported"
+    entry = SoldierChange.objects.get()
+    assert (entry.action, entry.by) == ("imported", officer)
+    assert entry.changes == {
+        "full_name": ["", "Nguyễn Văn Thử 1"],
+        "date_of_birth": ["", "10/03/2005"],
+        "gender": ["", "Nam"],
+        "citizen_id": ["", "********0001"],
+        "unit": ["", "PK02"],
+        "enlistment_date": ["", "15/02/2024"],
+        "expected_discharge_date": ["", "15/02/2026"],
+        "home_province_code": ["", "Tỉnh Ninh Bình"],
+        "home_ward_code": ["", "Phường Phủ Lý"],
+        "counselling": ["", "Tuyên truyền, phổ biến 10/05/2025"],
+        "wish": ["", "Có nhu cầu học nghề: Có; Nghề mong muốn: Hàn"],
+        "registration": [
+            "",
+            "Hàn – chưa ghi cơ sở đào tạo: Đã hoàn thành 02/03/2026 – 01/06/2026",
+        ],
+        "placement": ["", "Làm việc tại doanh nghiệp – Xưởng cơ khí Hoa Lư – 01/07/2026"],
+    }
 
 
 def test_a_soldier_on_file_gets_only_what_he_lacks(cohort, users) -> None:
@@ -548,6 +551,18 @@ def test_a_soldier_on_file_gets_only_what_he_lacks(cohort, users) -> None:
         cuong.registrations.values_list("status", "occupation__code", "enrolled_on", "course")
     ) == [("enrolled", "HAN", dt.date(2026, 9, 1), None)]
     assert an.placements.count() == 2
+    assert cuong.changes.latest("pk").changes == {
+        "counselling": ["", "Tuyên truyền, phổ biến 01/08/2025"],
+        "wish": [
+            "Có nhu cầu học nghề: Chưa quyết định; Nghề mong muốn: May công nghiệp",
+            "Có nhu cầu học nghề: Có; Nghề mong muốn: Hàn",
+        ],
+        "registration": [
+            "Hàn – chưa ghi cơ sở đào tạo: Có nguyện vọng",
+            "Hàn – chưa ghi cơ sở đào tạo: Đang học 01/09/2026",
+        ],
+    }
+    assert an.changes.filter(action="imported").exists() is False
     cuong.refresh_from_db()
     assert (
         cuong.first_counselling_on,
@@ -569,6 +584,7 @@ def test_a_changed_soldier_is_updated_by_citizen_id_with_history(cohort, users) 
             "Đơn vị": "PK02",
             "Ngày nhập ngũ": "01/03/2024",
             "Ngày xuất ngũ": "25/01/2026",  # his recorded discharge, corrected
+            "Ngày tư vấn": "05/06/2025",
             "Nhu cầu học nghề": "Không",
         },
     )
@@ -577,7 +593,7 @@ def test_a_changed_soldier_is_updated_by_citizen_id_with_history(cohort, users) 
         user=users[OFFICER], content=ledger_file([row], header=ledger.COLUMNS)
     )
 
-    assert plan.counts == NOTHING | {"updated": 1}
+    assert plan.counts == NOTHING | {"updated": 1, "counsellings": 1}
     binh.refresh_from_db()
     assert (
         binh.unit.code,
@@ -589,6 +605,7 @@ def test_a_changed_soldier_is_updated_by_citizen_id_with_history(cohort, users) 
     assert binh.changes.filter(action="imported").get().changes == {
         "unit": ["PK02-D1", "PK02"],
         "actual_discharge_date": ["20/01/2026", "25/01/2026"],
+        "counselling": ["", "Tuyên truyền, phổ biến 05/06/2025"],
     }
 
 
@@ -604,7 +621,7 @@ def test_a_ledger_registration_is_updated_not_added_again(tree, users) -> None:
     assert list(
         Registration.objects.values_list("status", "enrolled_on", "completed_on", "course")
     ) == [("completed", dt.date(2026, 3, 5), dt.date(2026, 6, 1), None)]
-    last = SoldierChange.objects.filter(action="registration").latest("pk")
+    last = SoldierChange.objects.latest("pk")
     assert last.changes == {
         "registration": [
             "Hàn – chưa ghi cơ sở đào tạo: Đang học 02/03/2026",

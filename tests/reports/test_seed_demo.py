@@ -3,6 +3,7 @@ from __future__ import annotations
 from io import StringIO
 
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from soldiers import milestones
 from soldiers.models import Soldier
@@ -47,9 +48,22 @@ def test_seed_demo_twice_gives_the_same_rows(db: None) -> None:
         "px01": ("hq_staff", "PX01"),
         "lanhdao": ("leader", "CATNB"),
         "quantri": ("", None),
+        # Partner accounts have no unit: they belong to an institution or an employer.
+        "cdcg.ninhbinh": ("institution_staff", None),
+        "thanhan.oto": ("employer_staff", None),
     }
     assert roles["congan.xa"][1].startswith("CAX-")
     assert "mật khẩu:" in first_out.getvalue()
+    assert list(
+        User.objects.filter(role__in=User.PARTNER_ROLES)
+        .order_by("username")
+        .values_list(
+            "username", "institution_link__institution__name", "employer_link__employer__name"
+        )
+    ) == [
+        ("cdcg.ninhbinh", "Trường Cao đẳng Cơ giới Ninh Bình", None),
+        ("thanhan.oto", None, "Công ty CP Ô tô Thành An Ninh Bình"),
+    ]
 
 
 def test_demo_communes_are_real_communes_of_the_demo_province(db: None) -> None:
@@ -69,4 +83,5 @@ def test_printed_demo_password_signs_in(client, db: None) -> None:
     line = next(line for line in out.getvalue().splitlines() if line.strip().startswith("px01"))
     password = line.rsplit("mật khẩu: ", 1)[1].strip()
 
-    assert client.login(username="px01", password=password) is True
+    # The sign-in throttling (django-axes) needs the request that signs in.
+    assert client.login(request=HttpRequest(), username="px01", password=password) is True

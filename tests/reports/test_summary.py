@@ -130,6 +130,7 @@ def test_the_workbook_has_five_sheets_with_vietnamese_headers(book) -> None:
             "Báo cáo sơ kết 6 tháng (hạn 10/06/2026)",
             "Báo cáo nhu cầu học nghề của chiến sĩ nghĩa vụ (hạn 15/08/2026)",
             "Báo cáo tổng kết năm (hạn 10/12/2026)",
+            "Báo cáo kết quả năm của cơ sở đào tạo, doanh nghiệp (hạn 10/12/2026)",
         ],
         "Danh sách": [
             "Họ và tên",
@@ -257,8 +258,19 @@ def test_timeliness_sheet_is_the_matrix_of_units_and_deadlines(
             "Chưa nộp, quá hạn",
             "Chưa đến hạn",
             "Chưa đến hạn",
+            None,  # the partners' yearly report: owed by institutions and employers only
         ],
-        ["PK02", tree.pk02.name, None, None, None, "Đúng hạn", "Chưa đến hạn", "Chưa đến hạn"],
+        [
+            "PK02",
+            tree.pk02.name,
+            None,
+            None,
+            None,
+            "Đúng hạn",
+            "Chưa đến hạn",
+            "Chưa đến hạn",
+            None,
+        ],
     ]
 
 
@@ -381,7 +393,18 @@ def test_a_large_cohort_is_built_by_a_job_and_downloaded_by_its_owner(
     assert (job.user, job.kind, job.params, job.status, job.progress) == (
         hq,
         "summary",
-        {"year": 2026, "as_of": "2026-08-01"},
+        {
+            "year": 2026,
+            "as_of": "2026-08-01",
+            # The rows of each sheet, kept for the audit log's entry of the download.
+            "rows": {
+                "Tổng hợp": 3,
+                "Theo đơn vị": 4,
+                "Theo nghề": 1,
+                "Tiến độ báo cáo": 2,
+                "Danh sách": 8,
+            },
+        },
         "done",
         100,
     )

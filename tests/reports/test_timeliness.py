@@ -117,13 +117,15 @@ def test_the_matrix_shows_each_managing_unit_against_the_seeded_deadlines(
         "semi-annual-report",
         "training-needs",
         "annual-report",
+        "partner-annual-report",
     ]
+    # The partners' yearly report is owed by institutions and employers, not by units.
     assert [
         (row.unit.code, [cell.label if cell else None for cell in row.cells])
         for row in response.context["rows"]
     ] == [
-        ("PC07", [None, None, None, "Chậm", "Chưa nộp, quá hạn", "Chưa đến hạn"]),
-        ("PK02", [None, None, None, "Chưa nộp, quá hạn", "Đúng hạn", "Chưa đến hạn"]),
+        ("PC07", [None, None, None, "Chậm", "Chưa nộp, quá hạn", "Chưa đến hạn", None]),
+        ("PK02", [None, None, None, "Chưa nộp, quá hạn", "Đúng hạn", "Chưa đến hạn", None]),
     ]
     html = response.content.decode()
     # Colour AND words in each cell, linked to the report.

@@ -701,15 +701,18 @@ def test_a_refused_upload_stays_on_the_form_with_the_reason(login, users) -> Non
 
 def test_a_file_refused_only_while_its_rows_are_read_goes_back_to_the_form(login, users) -> None:
     client = login(users[OFFICER])
-    rows = [{"Họ và tên": "A"}] * 20_001
-    client.post(reverse("soldiers:import"), {"file": upload(xlsx(rows, write_only=True))})
+    # The upload check reads the header only; the formula in row 3 shows when rows are read.
+    rows = [soldier_row(1), soldier_row(2, **{"Họ và tên": "=A2"})]
+    client.post(reverse("soldiers:import"), {"file": upload(xlsx(rows))})
     staged = client.session["soldier_import"]
 
     response = client.get(reverse("soldiers:import_preview"), follow=True)
 
     assert response.redirect_chain == [(reverse("soldiers:import"), 302)]
     assert [str(m) for m in response.context["messages"]] == [
-        "Tệp có hơn 20.000 dòng chiến sĩ. Đồng chí hãy chia danh sách thành nhiều tệp."
+        "Dòng 3, cột “Họ và tên” chứa công thức. Hệ thống không nhập công thức: đồng chí hãy "
+        "sao chép các ô rồi dán lại chỉ phần giá trị (Dán đặc biệt → Giá trị), sau đó tải tệp "
+        "lên lại."
     ]
     assert not default_storage.exists(staged["path"])
 

@@ -480,3 +480,19 @@ def test_the_admin_shows_files_read_only_with_the_citizen_id_masked(client, sold
         assert "********1234" in html
         assert "037205001234" not in html
     assert 'name="_save"' not in change.content.decode()
+
+
+def test_history_lines_of_training_and_job_outcomes_have_vietnamese_labels() -> None:
+    from soldiers.selectors import _history_line
+
+    assert [
+        _history_line(key, ["", "x"]).label
+        for key in ("registration", "support", "referral", "placement", "loan", "job_fair")
+    ] == [
+        "Đăng ký học nghề",
+        "Hỗ trợ đào tạo",
+        "Giới thiệu việc làm",
+        "Việc làm",
+        "Vay vốn",
+        "Tham gia ngày hội việc làm",
+    ]

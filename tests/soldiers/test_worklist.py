@@ -251,3 +251,12 @@ def test_a_registration_takes_him_off_the_registration_list_unless_withdrawn(use
     )
 
     assert (registered, due()) == ([], ["Đỗ Văn Cường"])
+
+
+def test_the_survey_section_links_to_the_units_batch_of_counselling_sheets(login, users, soldiers):
+    officer = users[User.Role.UNIT_OFFICER]
+
+    content = login(officer).get(WORKLIST).content.decode()
+
+    batch = reverse("reports:sheet_batch", args=[officer.unit.code])
+    assert f'href="{batch}">In phiếu tư vấn tháng 15 của đơn vị (PDF)</a>' in content

@@ -742,6 +742,18 @@ def test_the_sent_lists_page_shows_date_institution_count_and_sender(
     assert f'href="{reverse("training:sent_list_xlsx", args=[sent_lists["officer"].pk])}"' in html
 
 
+def test_the_month_18_pages_are_reached_from_the_training_menu(login, officer) -> None:
+    # The browser journey found the send page linked from nowhere but the sent lists, and those
+    # from nowhere at all: the training tabs now lead to them.
+    client = login(officer)
+
+    courses = client.get(reverse("training:courses")).content.decode()
+    sent = client.get(reverse("training:sent_lists")).content.decode()
+
+    assert f'href="{reverse("training:sent_lists")}">Danh sách đăng ký đã gửi</a>' in courses
+    assert f'href="{reverse("training:send")}">Gửi danh sách đăng ký học nghề</a>' in sent
+
+
 def test_a_commune_officer_sees_a_list_of_his_communes_soldiers(
     login, users, tree, hq, course
 ) -> None:

@@ -3,7 +3,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from config.navigation import menu_for
 from units.models import User
+from units.services import account_create
 
 WORK = ["Chiến sĩ", "Việc cần làm", "Học nghề", "Việc làm", "Ngày hội việc làm", "Báo cáo"]
 EXPECTED_MENUS = {
@@ -15,7 +17,7 @@ EXPECTED_MENUS = {
         "Việc làm",
         "Ngày hội việc làm",
     ],
-    User.Role.HQ_STAFF: ["Trang chủ", "Tổng quan", *WORK, "Đơn vị"],
+    User.Role.HQ_STAFF: ["Trang chủ", "Tổng quan", *WORK, "Kinh phí", "Đơn vị", "Nhật ký"],
     User.Role.LEADER: [
         "Trang chủ",
         "Tổng quan",
@@ -24,6 +26,7 @@ EXPECTED_MENUS = {
         "Việc làm",
         "Ngày hội việc làm",
         "Báo cáo",
+        "Kinh phí",
         "Đơn vị",
     ],
 }
@@ -65,6 +68,26 @@ def test_superuser_also_gets_the_administration_menu(client, db) -> None:
         "Trang chủ",
         "Tổng quan",
         *WORK,
+        "Kinh phí",
         "Đơn vị",
+        "Nhật ký",
         "Quản trị hệ thống",
     ]
+
+
+PARTNER_MENUS = {
+    User.Role.INSTITUTION_STAFF: [
+        "Trang chủ",
+        "Danh sách học viên được gửi đến",
+        "Khóa đào tạo của cơ sở",
+        "Báo cáo",
+    ],
+    User.Role.EMPLOYER_STAFF: ["Trang chủ", "Chiến sĩ được giới thiệu", "Báo cáo"],
+}
+
+
+@pytest.mark.parametrize("role", list(PARTNER_MENUS))
+def test_partners_see_only_their_own_pages_in_the_menu(db, role: str) -> None:
+    partner = account_create(username="doitac", unit=None, role=role, email="doitac@doitac.vn")
+
+    assert [item["label"] for item in menu_for(partner)] == PARTNER_MENUS[role]

@@ -33,7 +33,7 @@ def test_unit_list_queries_do_not_grow_with_the_tree(
     login, users, tree, django_assert_max_num_queries, django_assert_num_queries
 ) -> None:
     client = login(users[User.Role.HQ_STAFF])
-    with django_assert_max_num_queries(8) as small:
+    with django_assert_max_num_queries(9) as small:
         client.get(reverse("units:list"))
     UnitFactory.create_batch(30, parent=tree.pc07)
 

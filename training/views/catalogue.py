@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -12,8 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from training import selectors, services
 from training.catalogue_sheet import course_sheet
@@ -24,10 +26,12 @@ from training.forms import (
     InstitutionForm,
     YearForm,
 )
-from training.models import Course, Institution
+from training.models import Course, Institution, InstitutionStaff
+from training.views import partner
 from units.models import User
 from units.scoping import Catalogue, may_keep
-from units.spreadsheets import xlsx_response
+from units.selectors import partner_accounts
+from units.spreadsheets import xlsx_export
 
 PAGE_SIZE = 50
 
@@ -69,13 +73,41 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     institution = get_object_or_404(Institution, pk=pk)
+    can_keep = may_keep(request.user, Catalogue.INSTITUTIONS)
     context = {
         "institution": institution,
         "address": selectors.address_with_province(institution.address, institution.province_code),
         "courses": selectors.institution_courses(institution),
-        "can_keep": may_keep(request.user, Catalogue.INSTITUTIONS),
+        "can_keep": can_keep,
+        # The partner accounts are the keepers' business (they invite them).
+        "partner_accounts": partner_accounts(institution.staff.all()) if can_keep else [],
     }
     return render(request, "training/institution_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def institution_staff_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """PA03 or PX01 opens an account for a member of the institution's staff and invites him."""
+    _require_keeper(request.user)
+    institution = get_object_or_404(Institution, pk=pk)
+    invite = partial(services.institution_staff_invite, institution=institution)
+    back = reverse("training:institution_detail", args=[pk])
+    return partner.invite_page(request, organisation=institution, invite=invite, back=back)
+
+
+@require_POST
+def institution_staff_reinvite(request: HttpRequest, pk: int, staff_pk: int) -> HttpResponse:
+    """A new invitation for one of the institution's accounts (the last one expired)."""
+    _require_keeper(request.user)
+    staff = get_object_or_404(
+        InstitutionStaff.objects.select_related("user"), pk=staff_pk, institution_id=pk
+    )
+    services.institution_staff_reinvite(
+        user=request.user, staff=staff, base_url=request.build_absolute_uri("/")
+    )
+    return partner.invited(
+        request, staff.user, back=reverse("training:institution_detail", args=[pk])
+    )
 
 
 def _institution_form(request: HttpRequest, institution: Institution | None) -> HttpResponse:
@@ -153,8 +185,28 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _course_form(request, get_object_or_404(Course, pk=pk))
 
 
+@require_POST
+def course_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """PA03 or PX01 approves a course an institution proposed: it joins the list."""
+    _require_keeper(request.user)
+    course = get_object_or_404(Course, pk=pk)
+    try:
+        services.course_approve(user=request.user, course=course)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The course %(course)s is approved.") % {"course": course})
+    return redirect(f"{reverse('training:courses')}?year={course.list_year}")
+
+
 @require_GET
 def courses_export(request: HttpRequest) -> HttpResponse:
     """PA03's list of a year (?year=, this year by default) as an xlsx file."""
     year = YearForm(request.GET).chosen_year()
-    return xlsx_response(f"danh-sach-co-so-dao-tao-{year}.xlsx", [course_sheet(year)])
+    return xlsx_export(
+        request,
+        f"danh-sach-co-so-dao-tao-{year}.xlsx",
+        [course_sheet(year)],
+        summary=_("Training institutions and courses %(year)s") % {"year": year},
+        filters={"year": year},
+    )

@@ -28,7 +28,7 @@ from soldiers.selectors import soldier_get
 from training import forms, selectors, services
 from training.models import Registration, RegistrationList, TrainingSupport
 from units.models import User
-from units.spreadsheets import Column, Sheet, xlsx_response
+from units.spreadsheets import Column, Sheet, xlsx_export
 
 SEND_PAGE_SIZE = 100
 SENT_PAGE_SIZE = 50
@@ -56,8 +56,9 @@ def _support(user: User, pk: int) -> TrainingSupport:
     return support
 
 
-def _accepted(request: HttpRequest, form: Form, service: Callable[..., Any], **known: Any) -> bool:
-    """Whether a posted, valid form was accepted by the service; a refusal goes on the form."""
+def accepted(request: HttpRequest, form: Form, service: Callable[..., Any], **known: Any) -> bool:
+    """Whether a posted, valid form was accepted by the service; a refusal goes on the form.
+    (The institution's own pages, training/views/partner.py, record outcomes the same way.)"""
     if request.method != "POST" or not form.is_valid():
         return False
     try:
@@ -94,7 +95,7 @@ def registration_create(request: HttpRequest, soldier_pk: int) -> HttpResponse:
     wish = selectors.current_wish(soldier=soldier)
     initial = {"course": request.GET.get("course"), "occupation": wish and wish.occupation_id}
     form = forms.RegistrationForm(request.POST or None, initial=initial, on=timezone.localdate())
-    if _accepted(request, form, services.registration_create, soldier=soldier):
+    if accepted(request, form, services.registration_create, soldier=soldier):
         return _done(request, soldier, _("%(name)s is registered for training."))
     return _form_page(request, form, soldier, _("Register for training"))
 
@@ -106,7 +107,7 @@ def registration_course(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.RegistrationCourseForm(
         request.POST or None, initial=initial, on=timezone.localdate()
     )
-    if _accepted(request, form, services.registration_choose_course, registration=registration):
+    if accepted(request, form, services.registration_choose_course, registration=registration):
         return _done(request, registration.soldier, _("The course of %(name)s was recorded."))
     title = _("Choose the course")
     return _form_page(request, form, registration.soldier, title, registration=registration)
@@ -116,7 +117,7 @@ def registration_course(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_enrol(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(request.user, pk)
     form = forms.EnrolForm(request.POST or None)
-    if _accepted(request, form, services.registration_enrol, registration=registration):
+    if accepted(request, form, services.registration_enrol, registration=registration):
         return _done(request, registration.soldier, _("The enrolment of %(name)s was recorded."))
     title = _("Record enrolment")
     return _form_page(request, form, registration.soldier, title, registration=registration)
@@ -126,7 +127,7 @@ def registration_enrol(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_complete(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(request.user, pk)
     form = forms.CompleteForm(request.POST or None)
-    if _accepted(request, form, services.registration_complete, registration=registration):
+    if accepted(request, form, services.registration_complete, registration=registration):
         return _done(request, registration.soldier, _("%(name)s's completion was recorded."))
     title = _("Record completion")
     return _form_page(request, form, registration.soldier, title, registration=registration)
@@ -136,7 +137,7 @@ def registration_complete(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(request.user, pk)
     form = forms.WithdrawForm(request.POST or None)
-    if _accepted(request, form, services.registration_withdraw, registration=registration):
+    if accepted(request, form, services.registration_withdraw, registration=registration):
         return _done(request, registration.soldier, _("%(name)s's withdrawal was recorded."))
     title = _("Record withdrawal")
     return _form_page(request, form, registration.soldier, title, registration=registration)
@@ -219,7 +220,15 @@ def _sent_list_sheet(sent_list: RegistrationList) -> Sheet:
 def sent_list_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     sent_list = selectors.sent_list_get(user=request.user, pk=pk)
     filename = f"danh-sach-dang-ky-hoc-nghe-{sent_list.pk}-{sent_list.sent_on:%Y%m%d}.xlsx"
-    return xlsx_response(filename, [_sent_list_sheet(sent_list)])
+    return xlsx_export(
+        request,
+        filename,
+        [_sent_list_sheet(sent_list)],
+        summary=_("Registration list sent to %(institution)s on %(day)s")
+        % {"institution": sent_list.institution.name, "day": f"{sent_list.sent_on:%d/%m/%Y}"},
+        filters={"sent_list": sent_list.pk},
+        subject=sent_list,
+    )
 
 
 # -- training support: the card (Decree 61/2015), the commune application (Decree 338/2025) --
@@ -229,7 +238,7 @@ def sent_list_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 def support_card_issue(request: HttpRequest, soldier_pk: int) -> HttpResponse:
     soldier = _soldier(request.user, soldier_pk)
     form = forms.CardIssueForm(request.POST or None, soldier=soldier)
-    if _accepted(request, form, services.support_issue_card, soldier=soldier):
+    if accepted(request, form, services.support_issue_card, soldier=soldier):
         return _done(request, soldier, _("A training card was issued to %(name)s."))
     return _form_page(request, form, soldier, _("Issue a training card"))
 
@@ -238,7 +247,7 @@ def support_card_issue(request: HttpRequest, soldier_pk: int) -> HttpResponse:
 def support_card_settle(request: HttpRequest, pk: int) -> HttpResponse:
     support = _support(request.user, pk)
     form = forms.CardSettleForm(request.POST or None)
-    if _accepted(request, form, services.support_settle_card, support=support):
+    if accepted(request, form, services.support_settle_card, support=support):
         return _done(request, support.soldier, _("The training card of %(name)s was settled."))
     title = _("Settle the training card")
     return _form_page(request, form, support.soldier, title, support=support)
@@ -248,7 +257,7 @@ def support_card_settle(request: HttpRequest, pk: int) -> HttpResponse:
 def support_apply(request: HttpRequest, soldier_pk: int) -> HttpResponse:
     soldier = _soldier(request.user, soldier_pk)
     form = forms.CommuneApplicationForm(request.POST or None, soldier=soldier)
-    if _accepted(request, form, services.support_apply_at_commune, soldier=soldier):
+    if accepted(request, form, services.support_apply_at_commune, soldier=soldier):
         return _done(
             request, soldier, _("The application of %(name)s at the commune was recorded.")
         )
@@ -259,7 +268,7 @@ def support_apply(request: HttpRequest, soldier_pk: int) -> HttpResponse:
 def support_decide(request: HttpRequest, pk: int) -> HttpResponse:
     support = _support(request.user, pk)
     form = forms.DecisionForm(request.POST or None)
-    if _accepted(request, form, services.support_decide_application, support=support):
+    if accepted(request, form, services.support_decide_application, support=support):
         return _done(
             request, support.soldier, _("The decision on %(name)s's support was recorded.")
         )

@@ -1,5 +1,5 @@
 """Write a year's tracking ledger with whole citizen IDs, for moving data between trusted systems
-(the browser's download masks them)."""
+(the browser's download masks them). Each run is logged in the audit log, with no account."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reports.ledger import ledger_export
+from reports.ledger import export_summary, ledger_sheet
+from units import audit
 from units.models import Unit
+from units.spreadsheets import xlsx_written
 
 
 class Command(BaseCommand):
@@ -27,9 +29,20 @@ class Command(BaseCommand):
             scope = Unit.objects.filter(code__iexact=unit).first()
             if scope is None:
                 raise CommandError(f"Không có đơn vị mã {unit}")
+        content, rows = xlsx_written([ledger_sheet(year=year, unit=scope, mask=False)])
         try:
-            out.write_bytes(ledger_export(year=year, unit=scope, mask=False))
+            out.write_bytes(content)
         except OSError as error:
             raise CommandError(f"Không ghi được tệp {out}: {error.strerror}") from error
+        # Every row carries a whole citizen ID: the daily check counts them (full_ids).
+        written = sum(rows.values())
+        audit.record_export(
+            user=None,
+            summary=export_summary(year=year, unit=scope, command=True),
+            file=out.name,
+            filters={"year": year, "unit": scope.code if scope else ""},
+            rows=written,
+            full_ids=written,
+        )
         where = scope.code if scope else "toàn tỉnh"
         self.stdout.write(f"Đã ghi sổ theo dõi năm {year} ({where}) vào {out}.")

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         if author is None:
             raise CommandError(f"Không có tài khoản {user}")
         try:
-            plan = ledger_apply(user=author, content=file.read_bytes())
+            plan = ledger_apply(user=author, content=file.read_bytes(), file_name=file.name)
         except OSError as error:
             raise CommandError(f"Không đọc được tệp {file}: {error.strerror}") from error
         except (ImportRefused, PermissionDenied) as refusal:

@@ -31,9 +31,14 @@ class Command(BaseCommand):
         self.stdout.write("Tài khoản demo (đăng nhập tại http://127.0.0.1:8000/):")
         for account in demo.DEMO_ACCOUNTS:
             unit = demo.resolve_unit(account.unit, communes)
-            password = demo.seed_account(account, unit, reset=reset_passwords)
-            role = User.Role(account.role).label if account.role else "Quản trị hệ thống"
-            shown = password or "(giữ mật khẩu đã in lần đầu; đặt lại: seed_demo --reset-passwords)"
-            self.stdout.write(f"  {account.username:<12} {role:<32} mật khẩu: {shown}")
+            self._account(account, demo.seed_account(account, unit, reset=reset_passwords))
         created = path_demo.seed_path()
+        # Partner accounts belong to the demo's institution and employer, made with the path.
+        for account, password in path_demo.seed_partners(reset=reset_passwords):
+            self._account(account, password)
         self.stdout.write(self.style.SUCCESS(f"Chiến sĩ demo mới: {created}"))
+
+    def _account(self, account: demo.DemoAccount, password: str) -> None:
+        role = User.Role(account.role).label if account.role else "Quản trị hệ thống"
+        shown = password or "(giữ mật khẩu đã in lần đầu; đặt lại: seed_demo --reset-passwords)"
+        self.stdout.write(f"  {account.username:<14} {role:<32} mật khẩu: {shown}")
