@@ -61,7 +61,7 @@ def test_a_worker_killed_mid_run_leaves_no_reminder_and_no_email_sent_twice(
     with celery_on(throwaway_redis.url):
         # When a worker (two pool processes, as `make worker`) runs the day's reminders: PC07's
         # is claimed and its e-mail reaches the slow mail server; PK02's waits on its row...
-        run = send_reminders.apply_async(args=[DAY])
+        run = send_reminders.apply_async(args=[DAY], ignore_result=False)
         first = workers.start(
             broker=throwaway_redis.url,
             email_url=f"smtp://127.0.0.1:{smtp_port}",
