@@ -74,7 +74,8 @@ def test_the_next_task_after_the_database_dropped_the_workers_connection_succeed
     # Given a worker that ran the reminders of 08/08.
     workers.start(broker=throwaway_redis.url)
     with celery_on(throwaway_redis.url):
-        assert send_reminders.apply_async(["2026-08-08"], ignore_result=False).get(timeout=WAIT) == 2
+        sent = send_reminders.apply_async(["2026-08-08"], ignore_result=False)
+        assert sent.get(timeout=WAIT) == 2
 
         # When the database server drops every connection but ours. (Celery closes a worker's
         # connection around each task, so whether it still held one is a matter of timing;
@@ -82,7 +83,8 @@ def test_the_next_task_after_the_database_dropped_the_workers_connection_succeed
         terminate_other_connections()
 
         # Then its next task succeeds.
-        assert send_reminders.apply_async(["2026-08-14"], ignore_result=False).get(timeout=WAIT) == 2
+        sent = send_reminders.apply_async(["2026-08-14"], ignore_result=False)
+        assert sent.get(timeout=WAIT) == 2
     assert sorted(Reminder.objects.values_list("unit__code", "step")) == [
         ("PC07", "d1"),
         ("PC07", "d7"),
