@@ -26,3 +26,6 @@ CSRF_COOKIE_SECURE = False
 # Browsers drop "__Host-" cookies that are not Secure (the journeys run on plain http://).
 SESSION_COOKIE_NAME = "sessionid"
 CSRF_COOKIE_NAME = "csrftoken"
+# Each test starts from an empty, per-process cache: a shared Redis cache would carry pages from
+# one test into the next, and its expiry follows the real clock, not the tests' frozen one.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

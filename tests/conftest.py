@@ -160,3 +160,11 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("transactional_db")
     for seed in _seed_functions():
         seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """No page cached by one test is served to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
