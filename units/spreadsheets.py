@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -64,6 +65,21 @@ def cell(ws: WriteOnlyWorksheet, value: Any, number_format: str | None = None) -
     return result
 
 
+def _as_is(value: Any, number_format: str | None) -> bool:
+    """Whether openpyxl may store the value itself: text that cannot be read as a formula, and
+    numbers that keep the default format. Such values go through the write-only sheet's one
+    reused cell, so a 100,000-row export builds no cell object per value (DESIGN.md §10)."""
+    if value is None:
+        return True
+    kind = type(value)
+    if kind is str:
+        return not value.startswith("=")
+    return number_format is None and kind in _PLAIN_NUMBERS
+
+
+_PLAIN_NUMBERS = frozenset({int, float, bool, Decimal})
+
+
 def write_sheet(workbook: Workbook, sheet: Sheet) -> int:
     """Add one sheet with its header; returns the number of data rows written."""
     ws = workbook.create_sheet(title=sheet.title[:31])
@@ -86,7 +102,12 @@ def write_sheet(workbook: Workbook, sheet: Sheet) -> int:
     count = 0
     formats = [column.number_format for column in sheet.columns]
     for row in sheet.rows:
-        ws.append([cell(ws, value, fmt) for value, fmt in zip(row, formats, strict=False)])
+        ws.append(
+            [
+                value if _as_is(value, fmt) else cell(ws, value, fmt)
+                for value, fmt in zip(row, formats, strict=False)
+            ]
+        )
         count += 1
     return count
 

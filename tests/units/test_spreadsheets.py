@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
@@ -41,3 +42,42 @@ def test_user_text_that_looks_like_a_formula_stays_text_and_dates_are_dates() ->
     assert ws.freeze_panes == "A2"
     assert ws["A1"].font.bold is True
     assert ws.column_dimensions["A"].width == 30
+
+
+def test_plain_values_and_styled_ones_mix_without_one_leaking_into_the_next() -> None:
+    # Plain text and numbers share openpyxl's one reused cell; a date or a formatted number gets
+    # its own. A format must never carry over to the plain value written after it.
+    data = xlsx_bytes(
+        [
+            Sheet(
+                "Hỗn hợp",
+                [Column("A"), Column("B"), Column("C", number_format=AMOUNT_FORMAT), Column("D")],
+                [
+                    ["Nguyễn Văn An", dt.date(2026, 1, 2), 1_500_000, 7],
+                    ["=1+1", None, Decimal("2.5"), True],
+                    [None, "=A1", 3, 0.25],
+                ],
+            )
+        ]
+    )
+
+    ws = load_workbook(BytesIO(data))["Hỗn hợp"]
+    naive = dt.datetime  # openpyxl reads a date cell back as a naive datetime
+    assert list(ws.iter_rows(min_row=2, values_only=True)) == [
+        ("Nguyễn Văn An", naive(2026, 1, 2), 1_500_000, 7),
+        ("=1+1", None, 2.5, True),
+        (None, "=A1", 3, 0.25),
+    ]
+    assert [ws[ref].data_type for ref in ("A2", "A3", "B4")] == ["s", "s", "s"]
+    assert [ws[ref].number_format for ref in ("A2", "B2", "C2", "D2")] == [
+        "General",
+        "DD/MM/YYYY",
+        "#,##0",
+        "General",
+    ]
+    assert [ws[ref].number_format for ref in ("C3", "D3", "C4", "D4")] == [
+        "#,##0",
+        "General",
+        "#,##0",
+        "General",
+    ]
