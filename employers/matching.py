@@ -139,12 +139,16 @@ class OccupationGap:
 
 
 def occupation_gaps(*, year: int, on: dt.date | None = None) -> list[OccupationGap]:
-    """For each occupation: soldiers wishing it (current wish, training yes, not archived), the
-    seats of that year's approved courses and the places of open openings. Three grouped queries."""
+    """For each occupation: the year's cohort wishing it (current wish, training yes, file not
+    archived: the soldiers behind the "trained" figure's denominator), the seats of that year's
+    approved courses and the places of open openings. Three grouped queries."""
     on = on or timezone.localdate()
     wishing = dict(
         CareerWish.objects.filter(
-            is_current=True, wants_training=CareerWish.Training.YES, soldier__archived=False
+            is_current=True,
+            wants_training=CareerWish.Training.YES,
+            soldier__cohort_year=year,
+            soldier__archived=False,
         )
         .values_list("occupation_id")
         .annotate(n=Count("pk"))

@@ -176,14 +176,15 @@ class WishesAndSeats:
 def wishes_vs_seats(year: int) -> list[WishesAndSeats]:
     """Soldiers wishing each occupation against the seats for it, largest shortfall first.
 
-    Counted as employers.matching.occupation_gaps counts them (current wish, training yes, file
-    not archived; approved, active courses of the year), so both pages show the same numbers.
-    Two grouped queries.
+    Counted as employers.matching.occupation_gaps counts them (the year's cohort, current wish,
+    training yes, file not archived; approved, active courses of the year), so both pages show
+    the same numbers. Two grouped queries.
     """
     wishing = (
         CareerWish.objects.filter(
             is_current=True,
             wants_training=CareerWish.Training.YES,
+            soldier__cohort_year=year,
             soldier__archived=False,
             occupation__isnull=False,
         )

@@ -502,10 +502,12 @@ def test_the_courses_page_sets_soldiers_wishing_each_trade_against_its_seats(
     CourseFactory(seats=30)
     CourseFactory(occupation=occupation("HAN"), seats=50, list_year=2025)
 
-    def wishing(code: str, name: str) -> None:
+    in_2026 = {"unit": tree.pk02, "enlistment_date": dt.date(2024, 11, 1)}
+
+    def wishing(code: str, name: str, enlisted: dt.date = in_2026["enlistment_date"]) -> None:
         services.career_wish_record(
             user=officer,
-            soldier=SoldierFactory(unit=tree.pk02, full_name=name),
+            soldier=SoldierFactory(unit=tree.pk02, full_name=name, enlistment_date=enlisted),
             surveyed_on=dt.date(2026, 6, 1),
             wants_training="yes",
             occupation=occupation(code),
@@ -515,7 +517,9 @@ def test_the_courses_page_sets_soldiers_wishing_each_trade_against_its_seats(
         wishing("HAN", name)
     wishing("DCN", "Đỗ Văn Dũng")
     wishing("MAY", "Vũ Văn Em")
-    archived = SoldierFactory(unit=tree.pk02, full_name="Phan Văn Giang")
+    # Discharged in 2027: he trains on next year's list.
+    wishing("HAN", "Hồ Văn Khang", enlisted=dt.date(2025, 2, 15))
+    archived = SoldierFactory(**in_2026, full_name="Phan Văn Giang")
     services.career_wish_record(
         user=officer,
         soldier=archived,

@@ -122,16 +122,22 @@ def test_soldiers_for_an_opening_are_those_trained_or_wishing_without_a_job(
     ]
 
 
-def test_occupation_gaps_compare_wishes_with_seats_and_openings(tree, officer) -> None:
+def test_occupation_gaps_compare_the_cohorts_wishes_with_seats_and_openings(tree, officer) -> None:
+    in_2026 = {"unit": tree.pk02, "enlistment_date": dt.date(2024, 11, 1)}
     for _ in range(3):
-        wish(officer, SoldierFactory(unit=tree.pk02))
-    wish(officer, SoldierFactory(unit=tree.pk02), code="HAN")
+        wish(officer, SoldierFactory(**in_2026))
+    wish(officer, SoldierFactory(**in_2026), code="HAN")
+    wish(officer, SoldierFactory(unit=tree.pk02, enlistment_date=dt.date(2025, 2, 15)))
     CourseFactory(seats=2, list_year=2026)
     JobOpeningFactory(headcount=4)
 
     gaps = job_matching.occupation_gaps(year=2026, on=TODAY)
+    next_year = job_matching.occupation_gaps(year=2027, on=TODAY)
 
     assert [(g.occupation.code, g.wishing, g.seats, g.openings, g.seat_gap) for g in gaps] == [
         ("HAN", 1, 0, 0, 1),
         ("DCN", 3, 2, 4, 1),
+    ]
+    assert [(g.occupation.code, g.wishing, g.seats, g.openings) for g in next_year] == [
+        ("DCN", 1, 0, 4),
     ]
