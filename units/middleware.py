@@ -24,8 +24,9 @@ def _public(view_func: View) -> bool:
 
 
 class SessionLimitMiddleware:
-    """Ends a session SESSION_ABSOLUTE_SECONDS after sign-in, however active, and keeps each
-    signed-in session's UserSession row under its current key."""
+    """Ends a session SESSION_ABSOLUTE_SECONDS after sign-in, however active, renews its idle
+    expiry at most once a SESSION_RENEW_SECONDS, and keeps each signed-in session's UserSession
+    row under its current key."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -33,6 +34,7 @@ class SessionLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         sessions.keep_tracked(request)
+        sessions.renew(request)
         return response
 
     def process_view(

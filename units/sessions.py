@@ -28,12 +28,14 @@ from units.models import AuditEvent, User, UserSession
 # was written for: the key changes on a password change, and the row is then written anew.
 STARTED_KEY = "units.signed_in_at"
 TRACKED_KEY = "units.tracked_session"
+# When the session's idle expiry was last pushed back (seconds since the epoch).
+RENEWED_KEY = "units.renewed_at"
 RECENT_SIGN_INS = 20
 
 
 def on_login(sender: object, request: HttpRequest, user: User, **kwargs: Any) -> None:
     """user_logged_in receiver (units.apps): every sign-in, by any view, starts the clock."""
-    request.session[STARTED_KEY] = int(timezone.now().timestamp())
+    request.session[STARTED_KEY] = request.session[RENEWED_KEY] = int(timezone.now().timestamp())
     session_track(request=request, user=user)
 
 
@@ -65,6 +67,19 @@ def keep_tracked(request: HttpRequest) -> None:
         return
     if session.get(TRACKED_KEY) != key or STARTED_KEY not in session:
         session_track(request=request, user=request.user)
+
+
+def renew(request: HttpRequest) -> None:
+    """After a request: push the idle expiry back (SESSION_COOKIE_AGE from now) when the session
+    is saved anyway or its last renewal is SESSION_RENEW_SECONDS old. Between renewals a page
+    reads the session and writes nothing."""
+    session = request.session
+    if session.session_key is None or not request.user.is_authenticated:
+        return
+    now = int(timezone.now().timestamp())
+    renewed = session.get(RENEWED_KEY)
+    if session.modified or renewed is None or now - renewed >= settings.SESSION_RENEW_SECONDS:
+        session[RENEWED_KEY] = now  # marks the session modified: SessionMiddleware saves it
 
 
 def expired(request: HttpRequest) -> bool:

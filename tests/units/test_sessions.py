@@ -11,8 +11,11 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.contrib.sessions.models import Session
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import EmployerFactory, InstitutionFactory
@@ -54,9 +57,10 @@ SIGN_IN_AGAIN = (302, f"{reverse('login')}?next=/")
 def test_settings_end_a_session_after_30_idle_minutes_and_12_hours_in_all() -> None:
     assert (
         settings.SESSION_COOKIE_AGE,
+        settings.SESSION_RENEW_SECONDS,
         settings.SESSION_SAVE_EVERY_REQUEST,
         settings.SESSION_ABSOLUTE_SECONDS,
-    ) == (30 * 60, True, 12 * 60 * 60)
+    ) == (30 * 60, 60, False, 12 * 60 * 60)
 
 
 # ---- expiry ----
@@ -72,6 +76,34 @@ def test_a_session_ends_after_30_minutes_without_a_request(officer, clock) -> No
     too_late = home(client)
 
     assert (in_time, too_late) == ((200, ""), SIGN_IN_AGAIN)
+
+
+def test_requests_renew_the_idle_expiry_at_most_once_a_minute(officer, clock) -> None:
+    client = Client()
+    sign_in(client, officer)
+    home(client)  # the home page's own queries are not what is counted below
+
+    def expiry() -> dt.datetime:
+        return Session.objects.get(session_key=client.session.session_key).expire_date
+
+    signed_in_expiry = expiry()
+    clock.shift(dt.timedelta(seconds=59))
+    with CaptureQueriesContext(connection) as read_only:
+        home(client)
+    soon_after = expiry()
+    clock.shift(dt.timedelta(seconds=1))
+    with CaptureQueriesContext(connection) as renewing:
+        home(client)
+    a_minute_on = expiry()
+
+    writes = [
+        [q["sql"].split()[0] for q in queries if "django_session" in q["sql"]]
+        for queries in (read_only.captured_queries, renewing.captured_queries)
+    ]
+    assert writes == [["SELECT"], ["SELECT", "UPDATE"]]
+    assert signed_in_expiry == START + dt.timedelta(minutes=30)
+    assert soon_after == signed_in_expiry
+    assert a_minute_on == START + dt.timedelta(minutes=31)
 
 
 def test_a_busy_session_ends_12_hours_after_signing_in(officer, clock) -> None:
