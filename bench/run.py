@@ -32,7 +32,7 @@ OURS = "csnv_bench"
 DATABASES = (
     ("", 1_000_000, 3_500, ["bench.figures"]),
     ("_summary", 500_000, 3_500, ["bench.summary"]),
-    ("_http", 20_000, 100, ["bench.ledger", "bench.http"]),
+    ("_http", 20_000, 100, ["bench.http", "bench.ledger"]),
 )
 PYTHON = sys.executable
 SETTINGS = "bench.settings"

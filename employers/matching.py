@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,18 +140,15 @@ class OccupationGap:
 
 def occupation_gaps(*, year: int, on: dt.date | None = None) -> list[OccupationGap]:
     """For each occupation: the year's cohort wishing it (current wish, training yes, file not
-    archived: the soldiers behind the "trained" figure's denominator), the seats of that year's
-    approved courses and the places of open openings. Three grouped queries."""
+    archived: the soldiers behind the "trained" figure's denominator, counted on their milestone
+    columns), the seats of that year's approved courses and the places of open openings. Three
+    grouped queries."""
     on = on or timezone.localdate()
     wishing = dict(
-        CareerWish.objects.filter(
-            is_current=True,
-            wants_training=CareerWish.Training.YES,
-            soldier__cohort_year=year,
-            soldier__archived=False,
-        )
-        .values_list("occupation_id")
-        .annotate(n=Count("pk"))
+        Soldier.objects.filter(cohort_year=year, archived=False, need_training=True)
+        .values_list("need_training_occupation_id")
+        .annotate(n=Count(Value(1)))
+        .order_by()
     )
     seats = dict(
         Course.objects.filter(list_year=year, approved=True, active=True)

@@ -22,6 +22,7 @@ MILESTONE_FIELDS = (
     "first_counselling_on",
     "need_training",
     "need_training_since",
+    "need_training_occupation_id",
     "enrolled_on",
     "employed_on",
 )
@@ -56,6 +57,7 @@ def milestone_expressions() -> dict[str, object]:
         ),
         "need_training": Exists(wish_yes),
         "need_training_since": Subquery(wish_yes.values("surveyed_on")[:1]),
+        "need_training_occupation_id": Subquery(wish_yes.values("occupation_id")[:1]),
         "enrolled_on": _enrolled_on(me),
         "employed_on": Subquery(placements.order_by("started_on").values("started_on")[:1]),
     }

@@ -112,6 +112,9 @@ class Soldier(models.Model):
     first_counselling_on = models.DateField(null=True, editable=False)
     need_training = models.BooleanField(default=False, editable=False)
     need_training_since = models.DateField(null=True, editable=False)
+    # The occupation (training.Occupation) of that wish: a number, not a foreign key, because
+    # soldiers sits below training (DESIGN.md §6).
+    need_training_occupation_id = models.PositiveIntegerField(null=True, editable=False)
     enrolled_on = models.DateField(null=True, editable=False)
     employed_on = models.DateField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -202,6 +205,12 @@ class Soldier(models.Model):
                     "enrolled_on",
                     "employed_on",
                 ],
+            ),
+            # A cohort's training needs by occupation (employers.matching.occupation_gaps).
+            models.Index(
+                fields=["cohort_year", "need_training_occupation_id"],
+                condition=Q(need_training=True, archived=False),
+                name="soldier_need_training_idx",
             ),
         ]
 

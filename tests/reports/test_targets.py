@@ -197,6 +197,32 @@ def test_the_figures_cost_one_query_whatever_the_size(
         figures(year=Y, as_of=dt.date(2026, 12, 31), unit=tree.pk02)
 
 
+def test_the_training_need_milestones_follow_the_current_wish(tree, officer) -> None:
+    s = soldier(tree)
+    dcn, han = Occupation.objects.get(code="DCN"), Occupation.objects.get(code="HAN")
+
+    def need() -> tuple[bool, dt.date | None, int | None]:
+        s.refresh_from_db()
+        return s.need_training, s.need_training_since, s.need_training_occupation_id
+
+    wish(officer, s, day=dt.date(2025, 6, 1))
+    first = need()
+    training_services.career_wish_record(
+        user=officer,
+        soldier=s,
+        surveyed_on=dt.date(2025, 8, 1),
+        wants_training="yes",
+        occupation=han,
+    )
+    changed = need()
+    wish(officer, s, wants="no", day=dt.date(2025, 9, 1))
+
+    assert first == (True, dt.date(2025, 6, 1), dcn.pk)
+    assert changed == (True, dt.date(2025, 8, 1), han.pk)
+    assert need() == (False, None, None)
+    assert milestones.drifted() == []
+
+
 def test_recompute_finds_and_repairs_drift(tree, officer) -> None:
     s = soldier(tree)
     counsel(officer, s, dt.date(2025, 10, 1))
