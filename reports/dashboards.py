@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -187,11 +187,20 @@ def _row_key(sort: str) -> Callable[[UnitRow], Any]:
     return key
 
 
-def unit_rows(*, year: int, as_of: dt.date, units: Sequence[Unit], sort: str) -> list[UnitRow]:
+def unit_rows(
+    *,
+    year: int,
+    as_of: dt.date,
+    units: Sequence[Unit],
+    sort: str,
+    by_unit: Mapping[int, Figures] | None = None,
+) -> list[UnitRow]:
     """Each unit's figures (sub-units included), top-level units sorted by `sort` and each unit's
-    sub-units under it, sorted the same way. Two queries."""
+    sub-units under it, sorted the same way. Two queries, none when `by_unit` (figures_by_unit
+    for these units) is given."""
     sort = unit_sort(sort)
-    by_unit = figures_by_unit(year=year, as_of=as_of, units=units)
+    if by_unit is None:
+        by_unit = figures_by_unit(year=year, as_of=as_of, units=units)
     ids = {unit.pk for unit in units}
     children: dict[int | None, list[UnitRow]] = defaultdict(list)
     for unit in units:

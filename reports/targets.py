@@ -161,6 +161,14 @@ def figures_by_unit(
     *, year: int, as_of: dt.date | None = None, units: Iterable[Unit] | None = None
 ) -> dict[int, Figures]:
     """Each unit's figures including its sub-units: one grouped query, rolled up by the tree."""
+    return figures_with_units(year=year, as_of=as_of, units=units)[1]
+
+
+def figures_with_units(
+    *, year: int, as_of: dt.date | None = None, units: Iterable[Unit] | None = None
+) -> tuple[Figures, dict[int, Figures]]:
+    """`figures` for the province and `figures_by_unit`, from the one grouped query: the
+    province's counts are the sum of every unit's own, so the cohort is read once."""
     as_of = as_of or timezone.localdate()
     aggregates = _aggregates(as_of)
     rows = cohort(year).values("unit_id").annotate(**aggregates).values_list("unit_id", *aggregates)
@@ -169,14 +177,18 @@ def figures_by_unit(
     paths = {pk: path for pk, _code, path in tree}
     codes = {u.pk: u.code for u in units} if units is not None else {pk: c for pk, c, _ in tree}
     totals = {pk: [0] * len(COUNTS) for pk in codes}
+    province = [0] * len(COUNTS)
     for unit_id, *counts in rows.order_by():
+        for index, count in enumerate(counts):
+            province[index] += count
         for ancestor in _ancestor_ids(paths.get(unit_id, "")):
             total = totals.get(ancestor)
             if total is not None:
                 for index, count in enumerate(counts):
                     total[index] += count
     # Positional: COUNTS is in the order of Figures' fields, which keeps thousands of units quick.
-    return {pk: Figures(year, as_of, codes[pk], *total) for pk, total in totals.items()}
+    by_unit = {pk: Figures(year, as_of, codes[pk], *total) for pk, total in totals.items()}
+    return Figures(year, as_of, None, *province), by_unit
 
 
 def _ancestor_ids(path: str) -> list[int]:

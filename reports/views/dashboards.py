@@ -20,7 +20,7 @@ from reports import dashboards, summary
 from reports.charts import Series, Target, bar_chart, line_chart
 from reports.deadlines import timeliness_matrix, upcoming
 from reports.filters import DrilldownForm, PeriodForm
-from reports.targets import TARGETS, Figures, figures
+from reports.targets import TARGETS, Figures, figures, figures_with_units
 from soldiers.selectors import can_use_worklist
 from units.models import User
 
@@ -56,10 +56,12 @@ def _province(user: User, year: int, as_of: dt.date, sort: str) -> dict[str, obj
     obligations, matrix = timeliness_matrix(year=year)
     gaps = occupation_gaps(year=year)
     trend = dashboards.monthly_trend(year=year)
+    units = dashboards.managing_units(user)
+    province, by_unit = figures_with_units(year=year, as_of=as_of, units=units)
     return {
-        "indicators": dashboards.indicators(figures(year=year, as_of=as_of)),
+        "indicators": dashboards.indicators(province),
         "rows": dashboards.unit_rows(
-            year=year, as_of=as_of, units=dashboards.managing_units(user), sort=sort
+            year=year, as_of=as_of, units=units, sort=sort, by_unit=by_unit
         ),
         "tallies": dashboards.deadline_tallies(obligations, matrix, year=year),
         "upcoming": upcoming(days=UPCOMING_DAYS),

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from employers import services as job_services
-from reports.targets import figures, figures_by_unit
+from reports.targets import figures, figures_by_unit, figures_with_units
 from soldiers import milestones
 from soldiers import services as soldier_services
 from soldiers.models import Soldier
@@ -148,6 +148,27 @@ def test_a_unit_counts_its_sub_units_and_not_its_siblings(tree, officer, users) 
         (1, 1),
     ]
     assert by_unit[tree.pk02.pk] == figures(year=Y, as_of=dt.date(2026, 12, 31), unit=tree.pk02)
+
+
+def test_the_province_and_its_units_come_from_one_query(
+    tree, officer, users, django_assert_num_queries
+) -> None:
+    trainee = soldier(tree, tree.pk02_d1_t1)
+    wish(officer, trainee)
+    enrol(officer, trainee, dt.date(2026, 3, 1))
+    counsel(users[User.Role.HQ_STAFF], soldier(tree, tree.pc07), dt.date(2025, 10, 1))
+    soldier(tree, tree.pk02)
+    day = dt.date(2026, 12, 31)
+    units = [tree.pk02, tree.pc07]
+
+    with django_assert_num_queries(2):  # the cohort grouped by unit, and the tree
+        province, by_unit = figures_with_units(year=Y, as_of=day, units=units)
+
+    assert province == figures(year=Y, as_of=day)
+    p = province
+    assert (p.cohort, p.counselled, p.need_training, p.trained) == (3, 1, 1, 1)
+    assert by_unit == figures_by_unit(year=Y, as_of=day, units=units)
+    assert list(by_unit) == [tree.pk02.pk, tree.pc07.pk]
 
 
 def test_compute_targets_prints_exactly_the_agreed_json(tree, officer) -> None:
