@@ -239,7 +239,14 @@ def timeliness_matrix(
     units come first by code, then the partners that owe a report by name."""
     on = on or timezone.localdate()
     obligations = list(ReportObligation.objects.filter(active=True))
-    responsible = {o.pk: responsible_parties(o) for o in obligations}
+    # Most reports are owed by the same parties (every managing unit): ask once per rule.
+    by_rule: dict[tuple[tuple[str, ...], ...], list[Party]] = {}
+    responsible = {}
+    for o in obligations:
+        rule = tuple(map(tuple, (o.responsible_kinds, o.responsible_codes, o.responsible_partners)))
+        if rule not in by_rule:
+            by_rule[rule] = responsible_parties(o)
+        responsible[o.pk] = by_rule[rule]
     owed = {pk: {party.ident for party in parties} for pk, parties in responsible.items()}
     everyone = {party.ident: party for parties in responsible.values() for party in parties}
     parties = sorted(everyone.values(), key=_matrix_order)
