@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from functools import cache, lru_cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from vietnam_provinces import Province, Ward
 
@@ -182,17 +184,30 @@ def _display(soldier_field: str, value: Any) -> str:
     if soldier_field == "citizen_id":
         return cid.mask(value)
     if isinstance(value, dt.date):
-        return date_format(value, "SHORT_DATE_FORMAT")
+        return _short_date(value, get_language())
     if isinstance(value, Unit):
         return value.code
-    field = Soldier._meta.get_field(soldier_field)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
+    choices = _choices(soldier_field)
+    if choices:
+        return str(choices.get(value, value))
     if soldier_field == "home_ward_code":
         return Ward.from_code(value).name
     if soldier_field == "home_province_code":
         return Province.from_code(value).name
     return str(value)
+
+
+# An import of 20,000 soldiers writes 60,000 dates into their history, most of them the same few
+# hundred days: each is formatted once per language.
+@lru_cache(maxsize=4096)
+def _short_date(day: dt.date, language: str | None) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+@cache
+def _choices(soldier_field: str) -> dict[Any, Any]:
+    """The field's choices (their labels stay lazy: translated when shown)."""
+    return dict(Soldier._meta.get_field(soldier_field).flatchoices)
 
 
 def soldier_diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[str]]:

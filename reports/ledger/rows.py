@@ -52,10 +52,10 @@ from soldiers.models import Counselling, Soldier, SoldierChange
 from soldiers.services import require_writer
 from training.models import CareerWish, Registration
 from units import audit
+from units.bulk import BATCH_SIZE, insert_new
 from units.models import AuditEvent, User
 from units.scoping import scope_for
 
-BATCH_SIZE = 1_000
 ALL_COLUMNS = (*COLUMNS, *OPTIONAL)
 MASK = "*"
 # Answers of a career wish the ledger does not hold: a new wish keeps them from the current one.
@@ -420,12 +420,12 @@ def _plan_placement(
 
 def _save(user: User, plan: LedgerPlan) -> None:
     save_soldiers(user, plan.soldiers, history=False)
-    Counselling.objects.bulk_create(plan.counsellings, batch_size=BATCH_SIZE)
+    insert_new(plan.counsellings)
     # The wishes replaced stop being current before their successors are written (one current
     # wish per soldier).
     CareerWish.objects.filter(pk__in=plan.replaced_wishes).update(is_current=False)
-    CareerWish.objects.bulk_create(plan.wishes, batch_size=BATCH_SIZE)
-    Registration.objects.bulk_create(plan.new_registrations, batch_size=BATCH_SIZE)
+    insert_new(plan.wishes)
+    insert_new(plan.new_registrations)
     # An upsert on the primary key, as for the soldiers: bulk_update is far slower in bulk.
     Registration.objects.bulk_create(
         plan.changed_registrations,
@@ -434,9 +434,9 @@ def _save(user: User, plan: LedgerPlan) -> None:
         unique_fields=["pk"],
         update_fields=["status", "enrolled_on", "completed_on"],
     )
-    Placement.objects.bulk_create(plan.placements, batch_size=BATCH_SIZE)
+    insert_new(plan.placements)
     now = timezone.now()
-    SoldierChange.objects.bulk_create(
+    insert_new(
         [
             SoldierChange(
                 soldier=soldier,
@@ -446,7 +446,6 @@ def _save(user: User, plan: LedgerPlan) -> None:
                 changes=changes,
             )
             for soldier, changes in plan.history
-        ],
-        batch_size=BATCH_SIZE,
+        ]
     )
     milestones.refresh(sorted(soldier.pk for soldier, _changes in plan.history))
