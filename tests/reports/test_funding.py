@@ -609,7 +609,7 @@ def test_the_page_and_the_workbook_cost_the_same_queries_for_5_or_40_soldiers(
     client.force_login(hq)
 
     # Each counts the request's own (session, account, its second factor's device) too.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(13):
         client.get(PAGE, {"year": 2025})
-    with django_assert_num_queries(16):  # and the download's entry in the audit log
+    with django_assert_num_queries(13):  # and the download's entry in the audit log
         client.get(f"{PAGE}estimate.xlsx", {"year": 2025})
