@@ -172,25 +172,22 @@ def figures_with_units(
     as_of = as_of or timezone.localdate()
     aggregates = _aggregates(as_of)
     rows = cohort(year).values("unit_id").annotate(**aggregates).values_list("unit_id", *aggregates)
-    # The tree as plain values: building thousands of Unit instances cost more than the query.
-    tree = list(Unit.objects.values_list("pk", "code", "path"))
-    paths = {pk: path for pk, _code, path in tree}
-    codes = {u.pk: u.code for u in units} if units is not None else {pk: c for pk, c, _ in tree}
-    totals = {pk: [0] * len(COUNTS) for pk in codes}
-    province = [0] * len(COUNTS)
-    for unit_id, *counts in rows.order_by():
-        for index, count in enumerate(counts):
-            province[index] += count
-        for ancestor in _ancestor_ids(paths.get(unit_id, "")):
-            total = totals.get(ancestor)
-            if total is not None:
-                for index, count in enumerate(counts):
-                    total[index] += count
+    own = {unit_id: counts for unit_id, *counts in rows.order_by()}
+    # The tree as plain values (building thousands of Unit instances cost more than the query),
+    # deepest units first: each unit adds its total into its parent's, once.
+    tree = sorted(
+        Unit.objects.values_list("pk", "parent_id", "code", "path"),
+        key=lambda unit: -unit[3].count("/"),
+    )
+    zero = [0] * len(COUNTS)
+    totals = {pk: own.get(pk, zero).copy() for pk, *_rest in tree}
+    for pk, parent_id, _code, _path in tree:
+        if parent_id is not None:
+            above = totals[parent_id]
+            for index, count in enumerate(totals[pk]):
+                above[index] += count
+    province = [sum(column) for column in zip(*own.values(), strict=True)] if own else zero
+    codes = {u.pk: u.code for u in units} if units is not None else {pk: c for pk, _p, c, _ in tree}
     # Positional: COUNTS is in the order of Figures' fields, which keeps thousands of units quick.
-    by_unit = {pk: Figures(year, as_of, codes[pk], *total) for pk, total in totals.items()}
+    by_unit = {pk: Figures(year, as_of, code, *totals[pk]) for pk, code in codes.items()}
     return Figures(year, as_of, None, *province), by_unit
-
-
-def _ancestor_ids(path: str) -> list[int]:
-    """The unit itself and every unit above it, from its materialised path "/1/7/12/"."""
-    return [int(part) for part in path.strip("/").split("/") if part]
