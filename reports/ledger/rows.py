@@ -21,7 +21,6 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -49,7 +48,7 @@ from soldiers.importing.rows import (
 )
 from soldiers.importing.workbook import ImportRefused, read_rows
 from soldiers.models import Counselling, Soldier, SoldierChange
-from soldiers.services import require_writer
+from soldiers.services import require_writer, short_date
 from training.models import CareerWish, Registration
 from units import audit
 from units.bulk import BATCH_SIZE, insert_new
@@ -176,7 +175,7 @@ def _read(content: bytes) -> list[tuple[int, dict[str, Any]]]:
 
 class _Texts:
     """The words of the history entries, looked up once per file: its thousands of rows repeat
-    the same few labels and dates, and a lookup costs more than the rest of the row."""
+    the same few labels, and a lookup costs more than the rest of the row. (Dates: short_date.)"""
 
     def __init__(self) -> None:
         self.counselling = str(Counselling.Kind.INFORMATION.label)
@@ -188,14 +187,6 @@ class _Texts:
             capfirst(CareerWish._meta.get_field(name).verbose_name)
             for name in ("wants_training", "occupation")
         )
-        self._days: dict[dt.date, str] = {}
-
-    def day(self, day: dt.date | None) -> str:
-        if day is None:
-            return ""
-        if day not in self._days:
-            self._days[day] = date_format(day, "SHORT_DATE_FORMAT")
-        return self._days[day]
 
 
 @dataclass(frozen=True)
@@ -310,7 +301,7 @@ def _plan_counselling(
         soldier=soldier, date=day, kind=Counselling.Kind.INFORMATION, officer_id=context.user.pk
     )
     plan.counsellings.append(counselling)
-    return ["", f"{context.texts.counselling} {context.texts.day(day)}"]
+    return ["", f"{context.texts.counselling} {short_date(day)}"]
 
 
 def _plan_wish(
@@ -391,7 +382,7 @@ def _plan_registration(
 def _registration_summary(registration: Registration, texts: _Texts) -> str:
     where = registration.institution.name if registration.institution_id else texts.no_course
     dates = " – ".join(
-        texts.day(day) for day in (registration.enrolled_on, registration.completed_on) if day
+        short_date(day) for day in (registration.enrolled_on, registration.completed_on) if day
     )
     status = texts.status[registration.status]
     return f"{registration.occupation.name} – {where}: {status} {dates}".strip()
@@ -409,9 +400,7 @@ def _plan_placement(
         recorded_by_id=context.user.pk,
     )
     plan.placements.append(placement)
-    summary = " – ".join(
-        p for p in (context.texts.placement, workplace, context.texts.day(day)) if p
-    )
+    summary = " – ".join(p for p in (context.texts.placement, workplace, short_date(day)) if p)
     return ["", summary]
 
 
