@@ -5,14 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from employers.models import JobOpening, Placement, Referral
 from soldiers.models import Soldier
-from soldiers.selectors import soldiers_visible_to, with_discharge_date
-from training.models import CareerWish, Course, Occupation, Registration
+from soldiers.selectors import (
+    soldiers_visible_to,
+    training_needs_by_occupation,
+    with_discharge_date,
+)
+from training.models import CareerWish, Occupation, Registration
+from training.selectors import seats_by_occupation
 from units.models import User
 
 WorkPlace = CareerWish.WorkPlace
@@ -139,22 +144,12 @@ class OccupationGap:
 
 
 def occupation_gaps(*, year: int, on: dt.date | None = None) -> list[OccupationGap]:
-    """For each occupation: the year's cohort wishing it (current wish, training yes, file not
-    archived: the soldiers behind the "trained" figure's denominator, counted on their milestone
-    columns), the seats of that year's approved courses and the places of open openings. Three
-    grouped queries."""
+    """For each occupation: the year's cohort wishing it (soldiers.selectors.
+    training_needs_by_occupation), the seats of that year's list and the places of open
+    openings. Four queries."""
     on = on or timezone.localdate()
-    wishing = dict(
-        Soldier.objects.filter(cohort_year=year, archived=False, need_training=True)
-        .values_list("need_training_occupation_id")
-        .annotate(n=Count(Value(1)))
-        .order_by()
-    )
-    seats = dict(
-        Course.objects.filter(list_year=year, approved=True, active=True)
-        .values_list("occupation_id")
-        .annotate(n=Sum("seats"))
-    )
+    wishing = training_needs_by_occupation(year)
+    seats = seats_by_occupation(year)
     places = dict(
         JobOpening.objects.filter(open_until__gte=on, approved=True, active=True)
         .values_list("occupation_id")

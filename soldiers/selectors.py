@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -29,6 +29,18 @@ def service_rule_on(day: dt.date) -> ServiceRule:
     """The service rule in force on `day` (the defaults of the law if none is recorded)."""
     rule = ServiceRule.objects.filter(valid_from__lte=day).order_by("-valid_from").first()
     return rule or ServiceRule(valid_from=day)
+
+
+def training_needs_by_occupation(year: int) -> dict[int, int]:
+    """The year's cohort (files not archived) whose current wish is to learn a trade, counted by
+    that trade (training.Occupation ids), from the milestone columns and their partial index
+    soldier_need_training_idx: the soldiers behind the "trained" figure's denominator."""
+    return dict(
+        Soldier.objects.filter(cohort_year=year, archived=False, need_training=True)
+        .values_list("need_training_occupation_id")
+        .annotate(n=Count(Value(1)))
+        .order_by()
+    )
 
 
 def soldiers_visible_to(user: User) -> QuerySet[Soldier]:

@@ -6,13 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from vietnam_provinces import Province
 
 from soldiers.models import Soldier
-from soldiers.selectors import soldiers_visible_to
+from soldiers.selectors import soldiers_visible_to, training_needs_by_occupation
 from training.models import (
     BaseSalary,
     CareerWish,
@@ -173,25 +173,24 @@ class WishesAndSeats:
         return max(self.wishing - self.seats, 0)
 
 
-def wishes_vs_seats(year: int) -> list[WishesAndSeats]:
-    """Soldiers wishing each occupation against the seats for it, largest shortfall first.
-
-    Counted as employers.matching.occupation_gaps counts them (the year's cohort, current wish,
-    training yes, file not archived; approved, active courses of the year), so both pages show
-    the same numbers. Three queries.
-    """
-    wished = dict(
-        Soldier.objects.filter(cohort_year=year, archived=False, need_training=True)
-        .values_list("need_training_occupation_id")
-        .annotate(n=Count(Value(1)))
-        .order_by()
-    )
-    offered = dict(
+def seats_by_occupation(year: int) -> dict[int, int]:
+    """The seats of the year's list (approved, active courses), by occupation id."""
+    return dict(
         Course.objects.filter(list_year=year, approved=True, active=True)
         .values_list("occupation_id")
         .annotate(n=Sum("seats"))
         .order_by()
     )
+
+
+def wishes_vs_seats(year: int) -> list[WishesAndSeats]:
+    """Soldiers wishing each occupation against the seats for it, largest shortfall first.
+
+    The same two counts as employers.matching.occupation_gaps (soldiers.selectors.
+    training_needs_by_occupation, seats_by_occupation), so both pages show the same numbers.
+    Three queries.
+    """
+    wished, offered = training_needs_by_occupation(year), seats_by_occupation(year)
     names = dict(
         Occupation.objects.filter(pk__in=wished.keys() | offered.keys()).values_list("pk", "name")
     )
