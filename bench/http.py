@@ -20,7 +20,7 @@ import time
 import urllib.request
 from typing import TYPE_CHECKING, Any
 
-from bench.common import ROOT, hq_account, save, setup, signed_in
+from bench.common import ROOT, hq_account, save, setup, signed_in, vacuum
 from bench.figures import dashboard
 
 if TYPE_CHECKING:
@@ -31,13 +31,6 @@ WORKERS, CONNECTIONS, THREADS, DURATION = 4, 16, 2, os.environ.get("BENCH_WRK_DU
 PAGES = {"soldier_list": "/soldiers/", "dashboard": "/reports/dashboard/"}
 WARMUP = "5s"
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def vacuum() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from bench.common import DATA, hq_account, save, setup
+from bench.common import DATA, hq_account, save, setup, vacuum
 
 if TYPE_CHECKING:
     from units.models import User
@@ -160,10 +160,7 @@ def rolled_back(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     wrote, and roll it all back."""
     from django.db import connection, transaction
 
-    # The previous run's rolled-back rows are dead but still in the tables and their indexes:
-    # each run starts from the same clean tables, as a real import would find them.
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+    vacuum()  # each run starts from the same clean tables, as a real import would find them
     with transaction.atomic():
         before = _counts()
         started = time.perf_counter()
