@@ -12,6 +12,8 @@ from django.db import connection
 from django.db.models import JSONField, Model
 from psycopg.types.json import Jsonb
 
+from units.bulk import copy_rows
+
 BATCH_SIZE = 2_000
 
 
@@ -70,21 +72,17 @@ class Writer:
     def _copy(
         self, model: type[Model], fields: list, extra: tuple, rows: Iterable[tuple[Any, ...]]
     ) -> int:
-        quote = connection.ops.quote_name
-        names = ", ".join(quote(field.column) for field in fields)
-        sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
         json = [i for i, field in enumerate(fields) if isinstance(field, JSONField)]
-        count = 0
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                values = (*row, *extra)
-                if json:
-                    values = tuple(
-                        Jsonb(v) if i in json and v is not None else v for i, v in enumerate(values)
-                    )
-                copy.write_row(values)
-                count += 1
-        return count
+
+        def prepared(row: tuple[Any, ...]) -> tuple[Any, ...]:
+            values = (*row, *extra)
+            if not json:
+                return values
+            return tuple(
+                Jsonb(v) if i in json and v is not None else v for i, v in enumerate(values)
+            )
+
+        return copy_rows(model, fields, (prepared(row) for row in rows))
 
     def _insert(
         self, model: type[Model], fields: list, extra: tuple, rows: Iterable[tuple[Any, ...]]
